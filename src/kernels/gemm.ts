@@ -1,0 +1,93 @@
+// Dense matrix products on flat row-major Float32Arrays, with offsets so callers can
+// address a slice (one timestep of a [B,T,U] buffer) without making a subarray view.
+// acc=false overwrites C, acc=true adds into C (used to accumulate weight gradients over time).
+// The loop orders keep the innermost loop on contiguous memory of both operands.
+
+// C (M,N) (+)= A (M,K) · B (K,N)
+export function matmulNN(
+  C: Float32Array, cOff: number,
+  A: Float32Array, aOff: number,
+  B: Float32Array, bOff: number,
+  M: number, K: number, N: number, acc: boolean,
+): void {
+  if (!acc) C.fill(0, cOff, cOff + M * N);
+  for (let i = 0; i < M; i++) {
+    const ci = cOff + i * N;
+    const ai = aOff + i * K;
+    let k = 0;
+    // Two rows of B at a time: half the passes over the C row.
+    for (; k + 1 < K; k += 2) {
+      const a0 = A[ai + k], a1 = A[ai + k + 1];
+      if (a0 === 0 && a1 === 0) continue;
+      const b0 = bOff + k * N, b1 = b0 + N;
+      for (let j = 0; j < N; j++) C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j];
+    }
+    if (k < K) {
+      const a0 = A[ai + k];
+      if (a0 !== 0) {
+        const b0 = bOff + k * N;
+        for (let j = 0; j < N; j++) C[ci + j] += a0 * B[b0 + j];
+      }
+    }
+  }
+}
+
+// C (M,N) (+)= A (M,K) · Bᵀ, with B stored (N,K)
+export function matmulNT(
+  C: Float32Array, cOff: number,
+  A: Float32Array, aOff: number,
+  B: Float32Array, bOff: number,
+  M: number, K: number, N: number, acc: boolean,
+): void {
+  for (let i = 0; i < M; i++) {
+    const ai = aOff + i * K;
+    const ci = cOff + i * N;
+    for (let j = 0; j < N; j++) {
+      const bj = bOff + j * K;
+      let s0 = 0, s1 = 0;
+      let k = 0;
+      for (; k + 1 < K; k += 2) {
+        s0 += A[ai + k] * B[bj + k];
+        s1 += A[ai + k + 1] * B[bj + k + 1];
+      }
+      if (k < K) s0 += A[ai + k] * B[bj + k];
+      C[ci + j] = acc ? C[ci + j] + s0 + s1 : s0 + s1;
+    }
+  }
+}
+
+// C (M,N) (+)= Aᵀ · B, with A stored (K,M) and B (K,N)
+export function matmulTN(
+  C: Float32Array, cOff: number,
+  A: Float32Array, aOff: number,
+  B: Float32Array, bOff: number,
+  M: number, K: number, N: number, acc: boolean,
+): void {
+  if (!acc) C.fill(0, cOff, cOff + M * N);
+  for (let k = 0; k < K; k++) {
+    const ak = aOff + k * M;
+    const bk = bOff + k * N;
+    for (let i = 0; i < M; i++) {
+      const a = A[ak + i];
+      if (a === 0) continue;
+      const ci = cOff + i * N;
+      for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
+    }
+  }
+}
+
+// out (M,N) += bias (N) broadcast over rows
+export function addBiasRows(out: Float32Array, oOff: number, bias: Float32Array, M: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const o = oOff + i * N;
+    for (let j = 0; j < N; j++) out[o + j] += bias[j];
+  }
+}
+
+// dbias (N) += column sums of d (M,N)
+export function sumRowsInto(dbias: Float32Array, d: Float32Array, dOff: number, M: number, N: number): void {
+  for (let i = 0; i < M; i++) {
+    const o = dOff + i * N;
+    for (let j = 0; j < N; j++) dbias[j] += d[o + j];
+  }
+}
