@@ -55,7 +55,7 @@ export abstract class RecurrentLayer extends Layer {
   /** How many state vectors the cell carries: 1 (h) or 2 (LSTM: h, c). */
   abstract readonly stateCount: number;
 
-  protected readonly rng: Random;
+  private readonly ownRng: Random | null;
   // Workspaces, sized once per (B, T) and reused.
   protected xProc: Float32Array | null = null; // (B,T,I) input in processing order, dropout applied
   protected hSeq: Float32Array | null = null; // (B,T,U) outputs in processing order
@@ -88,7 +88,8 @@ export abstract class RecurrentLayer extends Layer {
       throw new ValueError(`${this.name}: units must be a positive integer, got ${args.units}`);
     }
     this.units = args.units;
-    this.activation = resolveActivation(args.activation ?? 'tanh');
+    // Keras: activation=None means linear; only an absent option defaults to tanh
+    this.activation = resolveActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.useBias = args.useBias ?? true;
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;
@@ -99,7 +100,7 @@ export abstract class RecurrentLayer extends Layer {
     this.kernelInitializer = getInitializer(args.kernelInitializer, 'glorotUniform');
     this.recurrentInitializer = getInitializer(args.recurrentInitializer, defaults.recurrentInitializer ?? 'orthogonal');
     this.biasInitializer = getInitializer(args.biasInitializer, 'zeros');
-    this.rng = getRandom(args.seed);
+    this.ownRng = args.seed === undefined || args.seed === null ? null : getRandom(args.seed);
     if (this.stateful && this.batchInputShape && this.batchInputShape[0] === null) {
       throw new ValueError(`${this.name}: a stateful RNN needs a fixed batch size: give batchInputShape [batch, timesteps, features]`);
     }
@@ -141,7 +142,8 @@ export abstract class RecurrentLayer extends Layer {
 
   override forward(x: Tensor, training: boolean, mask: Mask): Tensor {
     this.ensureBuilt([null, ...x.shape.slice(1)]);
-    checkShape(this.name, [null, this.builtInputShape![1], this.inputDim], x.shape);
+    // Keras leaves the time axis free for stateless RNNs: only the feature size is fixed by the weights
+    checkShape(this.name, [null, this.stateful ? this.builtInputShape![1] : null, this.inputDim], x.shape);
     const [B, T, I] = x.shape;
     const U = this.units;
     if (T === 0) throw new ValueError(`${this.name}: the input has 0 timesteps`);
@@ -241,7 +243,9 @@ export abstract class RecurrentLayer extends Layer {
   private makeDropMask(buf: Float32Array | null, n: number, rate: number): Float32Array {
     const m = buf && buf.length === n ? buf : new Float32Array(n);
     const keep = 1 / (1 - rate);
-    for (let i = 0; i < n; i++) m[i] = this.rng.uniform() < rate ? 0 : keep;
+    // unseeded layers draw from the global stream at draw time, so a later setSeed still applies
+    const rng = this.ownRng ?? getRandom();
+    for (let i = 0; i < n; i++) m[i] = rng.uniform() < rate ? 0 : keep;
     return m;
   }
 
