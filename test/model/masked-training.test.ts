@@ -103,7 +103,7 @@ test('one SGD step of model.fit (batch = all, no shuffle) gives the weights tfjs
       const t = theirs[i].dataSync();
       let d = 0;
       for (let j = 0; j < w.size; j++) d = Math.max(d, Math.abs(w.data[j] - t[j]));
-      assert.ok(d < 1e-5, `${kind}: weight ${i} ${theirs[i].name} differs by ${d}`);
+      assert.ok(d < 1e-5, `${kind}: weight ${i} differs by ${d}`);
     });
   }
 });
