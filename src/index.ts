@@ -12,6 +12,8 @@ export type { ModelCompileArgs, ModelEvaluateArgs, ModelPredictArgs } from './mo
 export type { ModelFitArgs } from './model/fit.js';
 export { Callback, History, EarlyStopping, TerminateOnNaN, callbacks } from './model/callbacks.js';
 export type { Logs, CallbackHooks } from './model/callbacks.js';
+export { GradientFlow, gradientFlow, measureGradientFlow } from './model/gradient-flow.js';
+export type { GradientFlowArgs, GradientFlowRecord, GradientFlowJSON } from './model/gradient-flow.js';
 export { train, getOptimizer, Optimizer } from './optimizers/index.js';
 export { getLoss } from './model/losses.js';
 export type { Loss } from './model/losses.js';
@@ -27,3 +29,6 @@ export { parseConllu, UPOS_TAGS, uposId } from './data/conllu.js';
 export type { ConlluSentence, ConlluToken } from './data/conllu.js';
 export { parseLabelledText } from './data/tsv.js';
 export { sequenceTask, multiplicationTask, MULTIPLICATION_BASELINE_MSE } from './data/seed-tasks.js';
+// Backends: 'wasm' (WebAssembly SIMD, threads) or 'js'; see src/kernels/backend.ts.
+export { setBackend, setBackendSync, getBackend, setNumThreads, getNumThreads, backendInfo } from './kernels/backend.js';
+export type { BackendName } from './kernels/backend.js';

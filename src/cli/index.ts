@@ -1,4 +1,5 @@
-// The `tsrnn` command line: `tsrnn demo sequence`, `tsrnn demo multiplication`, --help, --version.
+// The `tsrnn` command line: `tsrnn demo sequence`, `tsrnn demo multiplication`, `tsrnn pos train|tag`,
+// `tsrnn sentiment train|predict`, --help, --version.
 // createProgram builds a fresh commander program (so tests can run it in-process with their own IO);
 // main parses the user's arguments and returns the exit code instead of exiting.
 import { readFileSync } from 'node:fs';
@@ -6,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { NotImplementedError, ValueError } from '../errors.js';
 import { multiplicationCommand } from './demo-multiplication.js';
 import { sequenceCommand } from './demo-sequence.js';
+import { posCommand } from './pos.js';
+import { sentimentCommand } from './sentiment.js';
 import { CliIO, processIO } from './io.js';
 
 /** The package version (package.json sits two folders up from both src/cli and dist/cli). */
@@ -25,6 +28,8 @@ export function createProgram(io: CliIO = processIO): Command {
   demo.addCommand(sequenceCommand(io));
   demo.addCommand(multiplicationCommand(io));
   program.addCommand(demo);
+  program.addCommand(posCommand(io));
+  program.addCommand(sentimentCommand(io));
   // every command: throw instead of exiting, print through io, point at --help after an error
   const output = {
     writeOut: (s: string) => io.print(s.replace(/\n$/, '')),

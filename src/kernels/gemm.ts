@@ -15,7 +15,13 @@ export function matmulNN(
     const ci = cOff + i * N;
     const ai = aOff + i * K;
     let k = 0;
-    // Two rows of B at a time: half the passes over the C row.
+    // Four rows of B at a time: a quarter of the loads and stores of the C row.
+    for (; k + 3 < K; k += 4) {
+      const a0 = A[ai + k], a1 = A[ai + k + 1], a2 = A[ai + k + 2], a3 = A[ai + k + 3];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const b0 = bOff + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+      for (let j = 0; j < N; j++) C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+    }
     for (; k + 1 < K; k += 2) {
       const a0 = A[ai + k], a1 = A[ai + k + 1];
       if (a0 === 0 && a1 === 0) continue;
@@ -39,7 +45,39 @@ export function matmulNT(
   B: Float32Array, bOff: number,
   M: number, K: number, N: number, acc: boolean,
 ): void {
-  for (let i = 0; i < M; i++) {
+  let i = 0;
+  // Two rows of A against two rows of B at a time: four sums from four loads per step of k.
+  for (; i + 1 < M; i += 2) {
+    const a0 = aOff + i * K, a1 = a0 + K;
+    const c0 = cOff + i * N, c1 = c0 + N;
+    let j = 0;
+    for (; j + 1 < N; j += 2) {
+      const b0 = bOff + j * K, b1 = b0 + K;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = A[a0 + k], x1 = A[a1 + k], y0 = B[b0 + k], y1 = B[b1 + k];
+        s00 += x0 * y0;
+        s01 += x0 * y1;
+        s10 += x1 * y0;
+        s11 += x1 * y1;
+      }
+      C[c0 + j] = acc ? C[c0 + j] + s00 : s00;
+      C[c0 + j + 1] = acc ? C[c0 + j + 1] + s01 : s01;
+      C[c1 + j] = acc ? C[c1 + j] + s10 : s10;
+      C[c1 + j + 1] = acc ? C[c1 + j + 1] + s11 : s11;
+    }
+    if (j < N) {
+      const b0 = bOff + j * K;
+      let s0 = 0, s1 = 0;
+      for (let k = 0; k < K; k++) {
+        s0 += A[a0 + k] * B[b0 + k];
+        s1 += A[a1 + k] * B[b0 + k];
+      }
+      C[c0 + j] = acc ? C[c0 + j] + s0 : s0;
+      C[c1 + j] = acc ? C[c1 + j] + s1 : s1;
+    }
+  }
+  for (; i < M; i++) {
     const ai = aOff + i * K;
     const ci = cOff + i * N;
     for (let j = 0; j < N; j++) {
@@ -64,7 +102,19 @@ export function matmulTN(
   M: number, K: number, N: number, acc: boolean,
 ): void {
   if (!acc) C.fill(0, cOff, cOff + M * N);
-  for (let k = 0; k < K; k++) {
+  let k = 0;
+  // Four rows of A and B at a time: a quarter of the loads and stores of each C row.
+  for (; k + 3 < K; k += 4) {
+    const ak = aOff + k * M;
+    const b0 = bOff + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+    for (let i = 0; i < M; i++) {
+      const a0 = A[ak + i], a1 = A[ak + M + i], a2 = A[ak + 2 * M + i], a3 = A[ak + 3 * M + i];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const ci = cOff + i * N;
+      for (let j = 0; j < N; j++) C[ci + j] += a0 * B[b0 + j] + a1 * B[b1 + j] + a2 * B[b2 + j] + a3 * B[b3 + j];
+    }
+  }
+  for (; k < K; k++) {
     const ak = aOff + k * M;
     const bk = bOff + k * N;
     for (let i = 0; i < M; i++) {

@@ -12,6 +12,8 @@
 // each at the end. Masked steps carry h over and repeat the previous output, as in lstm.ts.
 import { ActivationName, activationBackward, activationForward } from './activations.js';
 import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRowsInto } from './gemm.js';
+import { useWasm } from './backend.js';
+import { gruBackwardWasm, gruForwardWasm, gruWasmSupports } from './gru-wasm.js';
 
 export interface GruParams {
   B: number;
@@ -38,6 +40,8 @@ export interface GruForwardBuffers {
   hStep: Float32Array; // (B,U) hIn for one step
   rh: Float32Array; // (B,U) reset-before: r⊙hIn
   rkSplit: Float32Array; // (3U²) reset-before: Wh_zr (U,2U) then Wh_h (U,U), each contiguous for the GEMMs
+  /** Which kernels filled the caches ('wasm': hPrev and recH batch-major (B,T,U)); backward follows it. */
+  layout?: 'js' | 'wasm';
 }
 
 export interface GruBackwardBuffers {
@@ -71,9 +75,33 @@ function splitRecurrentKernel(rk: Float32Array, U: number, dst: Float32Array): v
 
 /**
  * x (B,T,I) → out (B,T,U). h (B,U): initial state on entry, final state on exit.
- * Fills buf.hPrev / recH when they are given (training).
+ * Fills buf.hPrev / recH when they are given (training). Runs on the active backend (backend.ts).
  */
 export function gruForward(p: GruParams, x: Float32Array, out: Float32Array, h: Float32Array, buf: GruForwardBuffers): void {
+  if (useWasm() && gruWasmSupports(p)) {
+    gruForwardWasm(p, x, out, h, buf);
+    buf.layout = 'wasm';
+  } else {
+    gruForwardJs(p, x, out, h, buf);
+    buf.layout = 'js';
+  }
+}
+
+/**
+ * BPTT over the last training forward (buf must be the buffers it filled, with its caches), on the kernels
+ * that ran that forward. dOut (B,T,U): dL/d(output at each step); overwritten. Writes dx (B,T,I), adds into
+ * grads. hiddenGrads (B,T,U) or null: receives the total dL/dh_t (from above and through the recurrence).
+ */
+export function gruBackward(
+  p: GruParams, x: Float32Array, dOut: Float32Array, dx: Float32Array, grads: GruGrads,
+  buf: GruForwardBuffers, bw: GruBackwardBuffers, hiddenGrads: Float32Array | null,
+): void {
+  if (buf.layout === 'wasm') gruBackwardWasm(p, x, dOut, dx, grads, buf, bw, hiddenGrads);
+  else gruBackwardJs(p, x, dOut, dx, grads, buf, bw, hiddenGrads);
+}
+
+/** The reference forward in TypeScript (time-major caches). */
+export function gruForwardJs(p: GruParams, x: Float32Array, out: Float32Array, h: Float32Array, buf: GruForwardBuffers): void {
   const { B, T, I, U, mask, recDrop, resetAfter, activation: act, recurrentActivation: ra } = p;
   const G = 3 * U, BU = B * U;
   const { gates, hPrev, recH, step, hStep, rh, rkSplit } = buf;
@@ -144,12 +172,8 @@ export function gruForward(p: GruParams, x: Float32Array, out: Float32Array, h: 
   }
 }
 
-/**
- * BPTT over the last training forward (buf must be the buffers it filled, with its caches).
- * dOut (B,T,U): dL/d(output at each step); overwritten. Writes dx (B,T,I), adds into grads.
- * hiddenGrads (B,T,U) or null: receives the total dL/dh_t (from above and through the recurrence).
- */
-export function gruBackward(
+/** The reference BPTT in TypeScript, over the caches of gruForwardJs. */
+export function gruBackwardJs(
   p: GruParams, x: Float32Array, dOut: Float32Array, dx: Float32Array, grads: GruGrads,
   buf: GruForwardBuffers, bw: GruBackwardBuffers, hiddenGrads: Float32Array | null,
 ): void {

@@ -13,6 +13,8 @@
 // first real one when the initial state is not zero (stateful layers).
 import { ActivationName, activationBackward, activationForward } from './activations.js';
 import { addBiasRows, matmulNN, matmulNT, matmulTN, sumRowsInto } from './gemm.js';
+import { useWasm } from './backend.js';
+import { lstmBackwardWasm, lstmForwardWasm, lstmWasmSupports } from './lstm-wasm.js';
 
 export interface LstmParams {
   B: number;
@@ -37,6 +39,8 @@ export interface LstmForwardBuffers {
   actC: Float32Array | null; // (B,T,U) act(c_t)
   step: Float32Array; // (B,4U) one step's recurrent product
   hStep: Float32Array; // (B,U) h_{t-1}⊙m for one step
+  /** Which kernels filled the caches ('wasm': hPrev holds h_{t-1}⊙m and cPrev c_{t-1}, batch-major (B,T,U)); backward follows it. */
+  layout?: 'js' | 'wasm';
 }
 
 export interface LstmBackwardBuffers {
@@ -59,9 +63,33 @@ function copy(dst: Float32Array, dOff: number, src: Float32Array, sOff: number, 
 
 /**
  * x (B,T,I) → out (B,T,U). h, c (B,U): initial states on entry, final states on exit.
- * Fills buf.hPrev / cPrev / actC when they are given (training).
+ * Fills buf.hPrev / cPrev / actC when they are given (training). Runs on the active backend (backend.ts).
  */
 export function lstmForward(p: LstmParams, x: Float32Array, out: Float32Array, h: Float32Array, c: Float32Array, buf: LstmForwardBuffers): void {
+  if (useWasm() && lstmWasmSupports(p)) {
+    lstmForwardWasm(p, x, out, h, c, buf);
+    buf.layout = 'wasm';
+  } else {
+    lstmForwardJs(p, x, out, h, c, buf);
+    buf.layout = 'js';
+  }
+}
+
+/**
+ * BPTT over the last training forward (buf must be the buffers it filled, with its caches), on the kernels
+ * that ran that forward. dOut (B,T,U): dL/d(output at each step); overwritten. Writes dx (B,T,I), adds into
+ * grads. hiddenGrads (B,T,U) or null: receives the total dL/dh_t (from above and through the recurrence).
+ */
+export function lstmBackward(
+  p: LstmParams, x: Float32Array, dOut: Float32Array, dx: Float32Array, grads: LstmGrads,
+  buf: LstmForwardBuffers, bw: LstmBackwardBuffers, hiddenGrads: Float32Array | null,
+): void {
+  if (buf.layout === 'wasm') lstmBackwardWasm(p, x, dOut, dx, grads, buf, bw, hiddenGrads);
+  else lstmBackwardJs(p, x, dOut, dx, grads, buf, bw, hiddenGrads);
+}
+
+/** The reference forward in TypeScript (time-major caches). */
+export function lstmForwardJs(p: LstmParams, x: Float32Array, out: Float32Array, h: Float32Array, c: Float32Array, buf: LstmForwardBuffers): void {
   const { B, T, I, U, mask, recDrop, activation: act, recurrentActivation: ra } = p;
   const G = 4 * U, BU = B * U;
   const { gates, hPrev, cPrev, actC, step, hStep } = buf;
@@ -108,12 +136,8 @@ export function lstmForward(p: LstmParams, x: Float32Array, out: Float32Array, h
   }
 }
 
-/**
- * BPTT over the last training forward (buf must be the buffers it filled, with its caches).
- * dOut (B,T,U): dL/d(output at each step); overwritten. Writes dx (B,T,I), adds into grads.
- * hiddenGrads (B,T,U) or null: receives the total dL/dh_t (from above and through the recurrence).
- */
-export function lstmBackward(
+/** The reference BPTT in TypeScript, over the caches of lstmForwardJs. */
+export function lstmBackwardJs(
   p: LstmParams, x: Float32Array, dOut: Float32Array, dx: Float32Array, grads: LstmGrads,
   buf: LstmForwardBuffers, bw: LstmBackwardBuffers, hiddenGrads: Float32Array | null,
 ): void {

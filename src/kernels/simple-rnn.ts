@@ -18,6 +18,8 @@
 // whenever the initial state is zero, i.e. for every non-stateful layer.)
 import { ActivationName, activationBackward, activationForward, activationNeedsInput } from './activations.js';
 import { matmulNN, matmulNT, matmulTN, addBiasRows, sumRowsInto } from './gemm.js';
+import { useWasm } from './backend.js';
+import { simpleRnnBackwardWasm, simpleRnnForwardWasm, simpleRnnWasmSupports } from './simple-rnn-wasm.js';
 
 export interface SimpleRnnForwardArgs {
   x: Float32Array; // (B,T,I)
@@ -40,7 +42,20 @@ export interface SimpleRnnForwardArgs {
   scratch: Float32Array | null;
 }
 
+/** Runs on the active backend (backend.ts); swish and softmax always on the JS kernel. */
 export function simpleRnnForward(a: SimpleRnnForwardArgs): void {
+  if (useWasm() && simpleRnnWasmSupports(a.activation) && !a.zSeq) simpleRnnForwardWasm(a);
+  else simpleRnnForwardJs(a);
+}
+
+/** Either backend can run it after either forward: both keep the same caches (hSeq, h0). */
+export function simpleRnnBackward(a: SimpleRnnBackwardArgs): void {
+  if (useWasm() && simpleRnnWasmSupports(a.activation) && !a.zSeq) simpleRnnBackwardWasm(a);
+  else simpleRnnBackwardJs(a);
+}
+
+/** The reference forward in TypeScript. */
+export function simpleRnnForwardJs(a: SimpleRnnForwardArgs): void {
   const { x, kernel, recurrentKernel: Wh, bias, h0, hSeq, hT, B, T, I, U, activation, mask, recurrentDropMask: r, zSeq } = a;
   if (activationNeedsInput(activation) && !zSeq) throw new Error(`simpleRnnForward: activation '${activation}' needs a zSeq buffer`);
   if (r && !a.scratch) throw new Error('simpleRnnForward: a recurrent dropout mask needs a scratch buffer of U values');
@@ -101,7 +116,8 @@ export interface SimpleRnnBackwardArgs {
   hiddenGrads: Float32Array | null;
 }
 
-export function simpleRnnBackward(a: SimpleRnnBackwardArgs): void {
+/** The reference BPTT in TypeScript. */
+export function simpleRnnBackwardJs(a: SimpleRnnBackwardArgs): void {
   const { x, kernel, recurrentKernel: Wh, h0, hSeq, zSeq, dhSeq: d, dx, dKernel, dRecurrentKernel: dWh, dBias, dhCarry: carry } = a;
   const { B, T, I, U, activation, mask, recurrentDropMask: r, hiddenGrads } = a;
   carry.fill(0, 0, B * U);

@@ -11,6 +11,7 @@
 import { ValueError } from '../errors.js';
 import { getInitializer, Initializer, InitializerSpec } from '../initializers.js';
 import { sizeOf, Tensor, TensorLike, toTensor } from '../tensor.js';
+import { allocFloat32, allocLike } from '../kernels/backend.js';
 
 /** A shape with the batch axis first; null where a size is not fixed (batch, or time). */
 export type Shape = (number | null)[];
@@ -44,7 +45,8 @@ export class LayerVariable {
     public value: Float32Array,
     public trainable = true,
   ) {
-    this.grad = new Float32Array(value.length);
+    // the gradient lives where the value does (the wasm arena for layers' weights, see addWeight)
+    this.grad = allocLike(value);
   }
   get size(): number {
     return this.value.length;
@@ -74,9 +76,12 @@ export function shapeToString(s: Shape): string {
   return `(${s.map((d) => (d === null ? 'None' : String(d))).join(', ')}${s.length === 1 ? ',' : ''})`;
 }
 
-/** A Float32Array of at least n values, reused when large enough: workspaces are sized once per shape. */
+/**
+ * A Float32Array of at least n values, reused when large enough: workspaces are sized once per shape.
+ * New ones live in the wasm arena when that backend is active, so the kernels use them in place.
+ */
 export function workspace(buf: Float32Array | null, n: number): Float32Array {
-  return buf !== null && buf.length >= n ? buf : new Float32Array(n);
+  return buf !== null && buf.length >= n ? buf : allocFloat32(n);
 }
 
 export abstract class Layer {
@@ -127,7 +132,11 @@ export abstract class Layer {
   /** Creates one weight with an initializer; names follow Keras ('kernel', 'recurrent_kernel', 'bias'). */
   protected addWeight(name: string, shape: number[], init: InitializerSpec | Initializer, trainable = true): LayerVariable {
     const initializer = typeof init === 'object' && 'apply' in init ? (init as Initializer) : getInitializer(init, 'zeros');
-    const v = new LayerVariable(name, shape, initializer.apply(shape), trainable && this.trainable);
+    const initial = initializer.apply(shape);
+    // weights (and so their gradients) live in the wasm arena when that backend is active
+    const value = allocFloat32(initial.length);
+    value.set(initial);
+    const v = new LayerVariable(name, shape, value, trainable && this.trainable);
     this.weights.push(v);
     return v;
   }

@@ -10,6 +10,7 @@ import { getInitializer, Initializer, InitializerSpec, serializeInitializer } fr
 import { getRandom, Random } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { ActivationName, activationConfigName, resolveActivation } from '../kernels/activations.js';
+import { allocUint8 } from '../kernels/backend.js';
 import { checkShape, Layer, LayerArgs, Mask, Shape, workspace } from './layer.js';
 
 export interface RecurrentArgs extends LayerArgs {
@@ -154,15 +155,20 @@ export abstract class RecurrentLayer extends Layer {
     const xp = (this.xProc = workspace(this.xProc, B * T * I));
     const drop = training && this.dropout > 0;
     this.inputDropMask = drop ? this.makeDropMask(this.inputDropMask, B * I, this.dropout) : null;
-    for (let b = 0; b < B; b++) {
-      for (let t = 0; t < T; t++) {
-        const src = (b * T + (this.goBackwards ? T - 1 - t : t)) * I;
-        const dst = (b * T + t) * I;
-        if (drop) {
-          const m = this.inputDropMask!;
-          for (let i = 0; i < I; i++) xp[dst + i] = x.data[src + i] * m[b * I + i];
-        } else {
-          for (let i = 0; i < I; i++) xp[dst + i] = x.data[src + i];
+    const xd = x.data;
+    if (!drop && !this.goBackwards) {
+      xp.set(xd.subarray(0, B * T * I)); // one native copy
+    } else {
+      for (let b = 0; b < B; b++) {
+        for (let t = 0; t < T; t++) {
+          const src = (b * T + (this.goBackwards ? T - 1 - t : t)) * I;
+          const dst = (b * T + t) * I;
+          if (drop) {
+            const m = this.inputDropMask!;
+            for (let i = 0; i < I; i++) xp[dst + i] = xd[src + i] * m[b * I + i];
+          } else {
+            for (let i = 0; i < I; i++) xp[dst + i] = xd[src + i];
+          }
         }
       }
     }
@@ -173,7 +179,7 @@ export abstract class RecurrentLayer extends Layer {
     let mp: Uint8Array | null = null;
     if (mask) {
       if (mask.length !== B * T) throw new ValueError(`${this.name}: mask has ${mask.length} entries, expected ${B}×${T}`);
-      mp = this.maskProc = this.maskProc && this.maskProc.length === B * T ? this.maskProc : new Uint8Array(B * T);
+      mp = this.maskProc = this.maskProc && this.maskProc.length >= B * T ? this.maskProc : allocUint8(B * T);
       for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) mp[b * T + t] = mask[b * T + (this.goBackwards ? T - 1 - t : t)];
     }
 
@@ -201,8 +207,10 @@ export abstract class RecurrentLayer extends Layer {
     const dxp = (this.dxProc = workspace(this.dxProc, B * T * I));
     if (this.recordHiddenGrads) this.hiddenGrads = workspace(this.hiddenGrads, B * T * U);
     this.cellBackward(dh, dxp, B, T, this.lastMaskUsed ? this.maskProc : null);
-    const dx = (this.dxOut = workspace(this.dxOut, B * T * I));
     const m = this.lastUsedDropout ? this.inputDropMask : null;
+    // in processing order already, without a dropout mask to apply: dL/dx is the kernel's own output
+    if (!m && !this.goBackwards) return new Tensor(dxp.subarray(0, B * T * I), [B, T, I]);
+    const dx = (this.dxOut = workspace(this.dxOut, B * T * I));
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const src = (b * T + t) * I;
@@ -221,6 +229,9 @@ export abstract class RecurrentLayer extends Layer {
     return this.returnSequences ? inputMask : null;
   }
 
+  /** Non-stateful layers' initial states: workspaces zeroed before each forward (no allocation per batch). */
+  private stateWork: Float32Array[] = [];
+
   private initialStates(B: number): Float32Array[] {
     const U = this.units;
     if (this.stateful) {
@@ -228,12 +239,17 @@ export abstract class RecurrentLayer extends Layer {
         throw new ValueError(`${this.name}: stateful layer built for batch size ${this.statesBatch} got a batch of ${B}; call resetStates() or keep the batch size fixed`);
       }
       if (this.statesBatch === -1 || this.states.length !== this.stateCount) {
-        this.states = Array.from({ length: this.stateCount }, () => new Float32Array(B * U));
+        this.states = Array.from({ length: this.stateCount }, () => workspace(null, B * U));
         this.statesBatch = B;
       }
-      return this.states.map((s) => s.slice());
+      // the kernels update the carried states in place: they become the next batch's initial states
+      return this.states;
     }
-    return Array.from({ length: this.stateCount }, () => new Float32Array(B * U));
+    for (let i = 0; i < this.stateCount; i++) {
+      const s = (this.stateWork[i] = workspace(this.stateWork[i] ?? null, B * U));
+      s.fill(0, 0, B * U);
+    }
+    return this.stateWork.length === this.stateCount ? this.stateWork : this.stateWork.slice(0, this.stateCount);
   }
 
   override resetStates(): void {
@@ -241,7 +257,7 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   private makeDropMask(buf: Float32Array | null, n: number, rate: number): Float32Array {
-    const m = buf && buf.length === n ? buf : new Float32Array(n);
+    const m = buf && buf.length >= n ? buf : workspace(null, n);
     const keep = 1 / (1 - rate);
     // unseeded layers draw from the global stream at draw time, so a later setSeed still applies
     const rng = this.ownRng ?? getRandom();

@@ -2,6 +2,7 @@
 // (History, EarlyStopping, TerminateOnNaN). Hooks may be async; fit awaits them.
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { gradientFlow } from './gradient-flow.js';
 
 export type Logs = Record<string, number>;
 
@@ -161,6 +162,8 @@ export class TerminateOnNaN extends Callback {
 export const callbacks = {
   earlyStopping: (args?: EarlyStoppingArgs) => new EarlyStopping(args),
   terminateOnNaN: () => new TerminateOnNaN(),
+  /** Records ‖∂L/∂h_t‖ per recurrent layer and timestep on a fixed probe batch (model/gradient-flow.ts). */
+  gradientFlow,
 };
 
 /** Runs a list of callbacks in order, awaiting async hooks. */

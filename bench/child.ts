@@ -1,0 +1,247 @@
+// One (workload, engine) measurement in its own process, so its peak RSS is its own and one engine's
+// heap (or JIT state) cannot slow another. Started by run.ts as
+//   node --import tsx bench/child.ts '<ChildConfig as JSON>'
+// and writes a ChildResult as JSON to config.resultPath.
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { makeEngine, Engine, ModelLike } from './engines.js';
+import type { BenchOptions, WorkloadId } from './options.js';
+import { Arrays, sizes, TrainData, Workload, workloads } from './workloads.js';
+
+export interface ChildConfig {
+  workload: WorkloadId;
+  engine: string;
+  options: BenchOptions;
+  resultPath: string;
+}
+
+export type Status = 'ok' | 'skipped' | 'timeout' | 'error';
+
+export interface Row {
+  workload: string;
+  engine: string;
+  status: Status;
+  /** What one timed unit is: an epoch, a whole fit, one predict call, one matmul. */
+  unit: 'epoch' | 'fit' | 'call' | 'matmul';
+  /** Median seconds per unit over the timed units (warm-up excluded). */
+  medianSec: number | null;
+  timesSec: number[];
+  samplesPerUnit: number | null;
+  samplesPerSec: number | null;
+  /** GEMM FLOPs of one unit (see workloads.ts for the count) and the rate achieved. */
+  flopsPerUnit: number | null;
+  gflops: number | null;
+  /** Process CPU seconds per wall second over the timed units (≈1 single-threaded and unloaded; less when the machine is shared). */
+  cpuShare: number | null;
+  warmupSec: number | null;
+  /** Max resident set size of the child process (MiB). */
+  peakRssMB: number | null;
+  notes: string[];
+  message?: string;
+  extra?: Record<string, unknown>;
+}
+
+export interface ChildResult {
+  workload: string;
+  engine: string;
+  info: Record<string, unknown>;
+  notes: string[];
+  data?: string;
+  rows: Row[];
+  wallSec: number;
+  cpuSec: number;
+  loadavg: number[];
+}
+
+const median = (a: number[]): number => {
+  const s = [...a].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const cpuNow = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const log = (msg: string) => process.stderr.write(`[${cfgEngine}/${cfgWorkload}] ${msg}\n`);
+let cfgEngine = '', cfgWorkload = '';
+
+function emptyRow(w: string, engine: string, unit: Row['unit']): Row {
+  return {
+    workload: w, engine, status: 'ok', unit, medianSec: null, timesSec: [], samplesPerUnit: null, samplesPerSec: null,
+    flopsPerUnit: null, gflops: null, cpuShare: null, warmupSec: null, peakRssMB: null, notes: [],
+  };
+}
+
+function finishRow(row: Row, times: number[], cpu: number, samples: number | null, flops: number | null): Row {
+  row.timesSec = times;
+  row.medianSec = times.length ? median(times) : null;
+  const wall = times.reduce((a, b) => a + b, 0);
+  row.cpuShare = wall > 0 ? cpu / wall : null;
+  row.samplesPerUnit = samples;
+  if (row.medianSec) {
+    row.samplesPerSec = samples === null ? null : samples / row.medianSec;
+    row.flopsPerUnit = flops;
+    row.gflops = flops === null ? null : flops / row.medianSec / 1e9;
+  }
+  return row;
+}
+
+function rowsOf(a: Arrays, n: number): Arrays {
+  const rx = a.x.length / a.xShape[0], ry = a.y.length / a.yShape[0];
+  return {
+    x: a.x.subarray(0, n * rx), xShape: [n, ...a.xShape.slice(1)],
+    y: a.y.subarray(0, n * ry), yShape: [n, ...a.yShape.slice(1)],
+  };
+}
+
+async function runMatmul(engine: Engine, w: Workload, o: BenchOptions): Promise<Row[]> {
+  const n = sizes(o).matmulN;
+  const row = emptyRow(w.id, engine.name, 'matmul');
+  const c0 = cpuNow();
+  const times = engine.matmulTimes(n, o.quick ? 3 : 7, Math.min(o.budget, 20));
+  finishRow(row, times, cpuNow() - c0, null, w.flops!(null as unknown as TrainData));
+  row.extra = { n };
+  return [row];
+}
+
+async function fitOnce(engine: Engine, model: ModelLike, a: Arrays, w: Workload, epochs: number, val?: Arrays) {
+  const x = engine.tensor({ data: a.x, shape: a.xShape }), y = engine.tensor({ data: a.y, shape: a.yShape });
+  const v = val ? [engine.tensor({ data: val.x, shape: val.xShape }), engine.tensor({ data: val.y, shape: val.yShape })] : null;
+  const t0 = performance.now();
+  const h = await model.fit(x, y, { epochs, batchSize: w.batchSize, verbose: 0, ...(v ? { validationData: v } : {}) });
+  const sec = (performance.now() - t0) / 1000;
+  for (const t of [x, y, ...(v ?? [])]) engine.dispose(t);
+  return { sec, history: h.history };
+}
+
+/** Training workloads: a warm-up fit on a few batches (excluded), then timed epochs until --epochs or --budget. */
+async function runTraining(engine: Engine, w: Workload, d: TrainData, o: BenchOptions): Promise<Row[]> {
+  const s = sizes(o);
+  const row = emptyRow(w.id, engine.name, w.kind === 'fit' ? 'fit' : 'epoch');
+  const model = engine.build(w.model!, o.seed);
+  model.compile({ optimizer: 'adam', loss: w.loss! });
+  const bs = w.batchSize!;
+  const epochsPerCall = w.kind === 'fit' ? w.fitEpochs! : 1;
+  // warm-up: the whole-fit workload warms up with one whole fit; epoch workloads with a few batches
+  const warmN = w.kind === 'fit' ? d.xShape[0] : Math.min(d.xShape[0], s.warmBatches * bs);
+  const warm = await fitOnce(engine, model, rowsOf(d, warmN), w, epochsPerCall, d.val ? rowsOf(d.val, Math.min(bs, d.val.xShape[0])) : undefined);
+  row.warmupSec = warm.sec;
+  log(`warm-up ${warm.sec.toFixed(2)} s`);
+
+  const times: number[] = [];
+  const losses: Record<string, number[]> = {};
+  const c0 = cpuNow();
+  let spent = 0;
+  while (times.length < o.epochs) {
+    const r = await fitOnce(engine, model, d, w, epochsPerCall, d.val);
+    times.push(r.sec);
+    spent += r.sec;
+    for (const [k, v] of Object.entries(r.history)) (losses[k] ??= []).push(v[v.length - 1]);
+    log(`${row.unit} ${times.length}: ${r.sec.toFixed(2)} s, loss ${losses.loss?.at(-1)?.toFixed(5)}`);
+    if (spent >= o.budget) break;
+  }
+  finishRow(row, times, cpuNow() - c0, w.samples!(d), w.flops!(d));
+  row.extra = { logs: losses, batchSize: bs, trainSamples: d.xShape[0], valSamples: d.val?.xShape[0] ?? 0 };
+  return [row];
+}
+
+/** Inference: predict on the whole set (repeated), then the latency of one sequence (median of many). */
+async function runInference(engine: Engine, w: Workload, d: TrainData, o: BenchOptions): Promise<Row[]> {
+  const model = engine.build(w.model!, o.seed);
+  const x = engine.tensor({ data: d.x, shape: d.xShape });
+  const predictAll = () => {
+    const t0 = performance.now();
+    const p = model.predict(x, { batchSize: 32 });
+    const values = engine.read(p).slice();
+    engine.dispose(p);
+    return { sec: (performance.now() - t0) / 1000, values };
+  };
+  const bulk = emptyRow(w.id, engine.name, 'call');
+  const first = predictAll();
+  bulk.warmupSec = first.sec;
+  const times: number[] = [];
+  let c0 = cpuNow();
+  while (times.length < Math.max(3, o.epochs)) {
+    times.push(predictAll().sec);
+    if (times.reduce((a, b) => a + b, 0) > o.budget / 2 && times.length >= 3) break;
+  }
+  finishRow(bulk, times, cpuNow() - c0, d.xShape[0], w.flops!(d));
+  bulk.extra = { predictions: Array.from(first.values), batchSize: 32 };
+  engine.dispose(x);
+
+  const lat = emptyRow('infer-latency', engine.name, 'call');
+  const d1 = rowsOf(d, 1);
+  const one = engine.tensor({ data: d1.x, shape: d1.xShape });
+  const predictOne = () => {
+    const t0 = performance.now();
+    const p = model.predict(one);
+    engine.read(p);
+    engine.dispose(p);
+    return (performance.now() - t0) / 1000;
+  };
+  const w0 = performance.now();
+  for (let i = 0; i < 10; i++) predictOne();
+  lat.warmupSec = (performance.now() - w0) / 1000;
+  const lt: number[] = [];
+  c0 = cpuNow();
+  const maxReps = o.quick ? 20 : 300;
+  const start = performance.now();
+  while (lt.length < maxReps) {
+    lt.push(predictOne());
+    if ((performance.now() - start) / 1000 > o.budget / 4 && lt.length >= 10) break;
+  }
+  finishRow(lat, lt, cpuNow() - c0, 1, w.flops!(d) / d.xShape[0]);
+  lat.extra = { reps: lt.length, p90Sec: [...lt].sort((a, b) => a - b)[Math.floor(lt.length * 0.9)] };
+  engine.dispose(one);
+  return [bulk, lat];
+}
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.argv[2]) as ChildConfig;
+  cfgEngine = cfg.engine;
+  cfgWorkload = cfg.workload;
+  const o = cfg.options;
+  const t0 = performance.now();
+  const result: ChildResult = { workload: cfg.workload, engine: cfg.engine, info: {}, notes: [], rows: [], wallSec: 0, cpuSec: 0, loadavg: loadavg() };
+  const w = workloads(o).find((x) => x.id === cfg.workload);
+  if (!w) throw new Error(`unknown workload ${cfg.workload}`);
+  try {
+    let data: TrainData | null = null;
+    if (w.data) {
+      const d = w.data();
+      if ('skip' in d) {
+        const row = emptyRow(w.id, cfg.engine, w.kind === 'fit' ? 'fit' : w.kind === 'infer' ? 'call' : 'epoch');
+        row.status = 'skipped';
+        row.message = d.skip;
+        result.rows = [row];
+        return;
+      }
+      data = d;
+      result.data = d.describe;
+    }
+    const engine = await makeEngine(cfg.engine);
+    result.info = engine.info;
+    result.notes = engine.notes;
+    if (w.kind === 'matmul') result.rows = await runMatmul(engine, w, o);
+    else if (w.kind === 'infer') result.rows = await runInference(engine, w, data!, o);
+    else result.rows = await runTraining(engine, w, data!, o);
+  } catch (e) {
+    const err = e as Error;
+    const row = emptyRow(w.id, cfg.engine, w.kind === 'matmul' ? 'matmul' : 'epoch');
+    row.status = 'error';
+    row.message = err.message;
+    row.extra = { stack: err.stack };
+    result.rows = [row];
+    log(`error: ${err.stack}`);
+  } finally {
+    const rss = process.resourceUsage().maxRSS / 1024; // KiB → MiB
+    for (const r of result.rows) r.peakRssMB = Math.round(rss * 10) / 10;
+    result.wallSec = (performance.now() - t0) / 1000;
+    result.cpuSec = cpuNow();
+    writeFileSync(cfg.resultPath, JSON.stringify(result));
+  }
+}
+
+await main();
+// tfjs keeps no handles open, but a stray timer must not keep a finished child alive
+process.exit(0);
