@@ -194,13 +194,24 @@ export function dactInPlace(code: i32, y: usize, d: usize, n: i32): void {
   else dactRow(code, y, d, n);
 }
 
-/** dst[0..n) = src[0..n) (memory.copy; the ranges may overlap). */
+/**
+ * dst[0..n) = src[0..n), the ranges not overlapping. An inlined SIMD loop: these copies are short rows (one
+ * step of one sequence), where a memory.copy call costs more than the copy.
+ */
 // @ts-ignore: decorator
 @inline export function copyF(dst: usize, src: usize, n: i32): void {
-  memory.copy(dst, src, <usize>n << 2);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(dst, i), v128.load(at(src, i)));
+  for (; i < n; i++) store<f32>(at(dst, i), load<f32>(at(src, i)));
 }
-/** p[0..n) = 0. */
+/** p[0..n) = 0: a SIMD loop for short rows, memory.fill for long blocks. */
 // @ts-ignore: decorator
 @inline export function zeroF(p: usize, n: i32): void {
-  memory.fill(p, 0, <usize>n << 2);
+  if (n > 256) {
+    memory.fill(p, 0, <usize>n << 2);
+    return;
+  }
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(at(p, i), f32x4.splat(0));
+  for (; i < n; i++) store<f32>(at(p, i), 0);
 }

@@ -104,11 +104,52 @@ async function runMatmul(engine: Engine, w: Workload, o: BenchOptions): Promise<
   return [row];
 }
 
+/**
+ * What a child has done so far, in <resultPath>.partial, so that a child killed by the timeout still says
+ * how far it got (run.ts turns it into a projected time per epoch).
+ */
+export interface Partial {
+  phase: 'warm-up' | 'timed';
+  unit: Row['unit'];
+  /** Timed units finished, and their times. */
+  timesSec: number[];
+  /** Training batches of the unit in progress, done and in all (tfjs engines only: see fitOnce). */
+  batchesDone: number;
+  batchesPerUnit: number;
+  /** Seconds since the unit in progress started. */
+  unitSec: number;
+}
+let partialPath = '';
+let partial: Partial | null = null;
+let partialWritten = 0;
+function savePartial(force: boolean): void {
+  if (!partial || !partialPath) return;
+  const t = performance.now();
+  if (!force && t - partialWritten < 2000) return;
+  partialWritten = t;
+  writeFileSync(partialPath, JSON.stringify(partial));
+}
+
 async function fitOnce(engine: Engine, model: ModelLike, a: Arrays, w: Workload, epochs: number, val?: Arrays) {
   const x = engine.tensor({ data: a.x, shape: a.xShape }), y = engine.tensor({ data: a.y, shape: a.yShape });
   const v = val ? [engine.tensor({ data: val.x, shape: val.xShape }), engine.tensor({ data: val.y, shape: val.yShape })] : null;
   const t0 = performance.now();
-  const h = await model.fit(x, y, { epochs, batchSize: w.batchSize, verbose: 0, ...(v ? { validationData: v } : {}) });
+  if (partial) {
+    partial.batchesDone = 0;
+    partial.batchesPerUnit = epochs * Math.ceil(a.xShape[0] / w.batchSize!);
+    partial.unitSec = 0;
+  }
+  // Batch progress for the partial file, on tfjs only: its fit runs its callback machinery on every batch
+  // anyway, while a tsrnn fit without batch hooks skips it (and tsrnn never comes near a timeout).
+  const callbacks = engine.name.startsWith('tfjs') ? {
+    onBatchEnd: () => {
+      if (!partial) return;
+      partial.batchesDone++;
+      partial.unitSec = (performance.now() - t0) / 1000;
+      savePartial(false);
+    },
+  } : undefined;
+  const h = await model.fit(x, y, { epochs, batchSize: w.batchSize, verbose: 0, ...(v ? { validationData: v } : {}), ...(callbacks ? { callbacks } : {}) });
   const sec = (performance.now() - t0) / 1000;
   for (const t of [x, y, ...(v ?? [])]) engine.dispose(t);
   return { sec, history: h.history };
@@ -124,6 +165,7 @@ async function runTraining(engine: Engine, w: Workload, d: TrainData, o: BenchOp
   const epochsPerCall = w.kind === 'fit' ? w.fitEpochs! : 1;
   // warm-up: the whole-fit workload warms up with one whole fit; epoch workloads with a few batches
   const warmN = w.kind === 'fit' ? d.xShape[0] : Math.min(d.xShape[0], s.warmBatches * bs);
+  partial = { phase: 'warm-up', unit: row.unit, timesSec: [], batchesDone: 0, batchesPerUnit: 0, unitSec: 0 };
   const warm = await fitOnce(engine, model, rowsOf(d, warmN), w, epochsPerCall, d.val ? rowsOf(d.val, Math.min(bs, d.val.xShape[0])) : undefined);
   row.warmupSec = warm.sec;
   log(`warm-up ${warm.sec.toFixed(2)} s`);
@@ -132,9 +174,12 @@ async function runTraining(engine: Engine, w: Workload, d: TrainData, o: BenchOp
   const losses: Record<string, number[]> = {};
   const c0 = cpuNow();
   let spent = 0;
+  partial.phase = 'timed';
+  partial.timesSec = times;
   while (times.length < o.epochs) {
     const r = await fitOnce(engine, model, d, w, epochsPerCall, d.val);
     times.push(r.sec);
+    savePartial(true);
     spent += r.sec;
     for (const [k, v] of Object.entries(r.history)) (losses[k] ??= []).push(v[v.length - 1]);
     log(`${row.unit} ${times.length}: ${r.sec.toFixed(2)} s, loss ${losses.loss?.at(-1)?.toFixed(5)}`);
@@ -200,6 +245,7 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(process.argv[2]) as ChildConfig;
   cfgEngine = cfg.engine;
   cfgWorkload = cfg.workload;
+  partialPath = `${cfg.resultPath}.partial`;
   const o = cfg.options;
   const t0 = performance.now();
   const result: ChildResult = { workload: cfg.workload, engine: cfg.engine, info: {}, notes: [], rows: [], wallSec: 0, cpuSec: 0, loadavg: loadavg() };

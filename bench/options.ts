@@ -1,6 +1,10 @@
 // The benchmark's command line and the settings every child process receives.
 // `npm run bench -- --help` prints USAGE.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The corpora live beside the repository: <repo>/../shared (see ../shared/README.md). */
+const DEFAULT_UD = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/ud-english-ewt');
 
 export const ENGINES = ['tsrnn', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
@@ -58,7 +62,7 @@ process per (workload, engine), and prints a table; the same goes to bench/resul
   --timeout <s>           kill a child after this many seconds, row "timed out" (default 900; --quick 120)
   --out <file>            JSON path (default bench/results/<time>.json)
   --ud-dir <dir>          UD English-EWT folder (default ../shared/data/ud-english-ewt)
-  --pos-sentences <n>     training sentences for the POS epoch (default 2048; 0 = all 12,544)
+  --pos-sentences <n>     training sentences for the POS epoch (default 1024; 0 = all 12,544)
   --pos-maxlen <n>        fixed padded length of POS sentences (default 64; longer ones are cut)
   --seed <n>              data and weight seed (default 1)
   --no-matmul             skip the matmul rate rows
@@ -68,7 +72,7 @@ process per (workload, engine), and prints a table; the same goes to bench/resul
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
     quick: false, only: [...WORKLOAD_IDS], engines: [...ENGINES], epochs: NaN, budget: NaN, timeout: NaN, out: null,
-    udDir: resolve('../shared/data/ud-english-ewt'), posSentences: 2048, posMaxLen: 64, seed: 1, matmul: true, verbose: false,
+    udDir: DEFAULT_UD, posSentences: 1024, posMaxLen: 64, seed: 1, matmul: true, verbose: false,
     tsrnnVariantsGiven: false,
   };
   let threads: string[] = [];

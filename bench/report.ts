@@ -1,6 +1,6 @@
 // The table, the speed-up ratios and the sanity lines, from the children's results.
 import type { ChildResult, Row } from './child.js';
-import { isTsrnn } from './options.js';
+import { isTsrnn, WORKLOAD_IDS } from './options.js';
 
 export interface RatedRow extends Row {
   /** peer's median / tsrnn's median on the same workload (how many times faster tsrnn is), on peer rows. */
@@ -14,8 +14,18 @@ export interface RatedRow extends Row {
 /** Rows whose speed is compared against another workload's peers (tfjs has no resetAfter:true GRU). */
 const PEER_WORKLOAD: Record<string, string> = { 'mult-gru-ra': 'mult-gru' };
 
+/** Table order: workloads in run order (infer-latency after infer), engines in --engines order. */
+function sortRows(rows: Row[], engines: string[]): Row[] {
+  const wOrder = [...WORKLOAD_IDS.flatMap((w) => (w === 'infer' ? ['infer', 'infer-latency'] : [w]))] as string[];
+  const key = (r: Row) => [wOrder.indexOf(r.workload), engines.indexOf(r.engine)];
+  return [...rows].sort((a, b) => {
+    const [wa, ea] = key(a), [wb, eb] = key(b);
+    return wa - wb || ea - eb;
+  });
+}
+
 export function rateRows(results: ChildResult[], engines: string[]): RatedRow[] {
-  const rows = results.flatMap((r) => r.rows);
+  const rows = sortRows(results.flatMap((r) => r.rows), engines);
   const ref = engines.find(isTsrnn);
   const find = (w: string, e: string) => rows.find((r) => r.workload === w && r.engine === e && r.status === 'ok' && r.medianSec);
   return rows.map((r) => {
@@ -71,11 +81,11 @@ export const TAG_LEGEND: Record<string, string> = {
 const UNIT_SHORT: Record<string, string> = { epoch: 'epoch', fit: 'fit', call: 'call', matmul: 'call' };
 
 export function formatTable(rows: RatedRow[], notesByEngine: Record<string, string[]>): string[] {
-  const header = ['workload', 'engine', 'median', 'per', 'n', 'samples/s', 'GFLOP/s', '% matmul', 'peak MiB', 'tsrnn ×faster', 'notes'];
+  const header = ['workload', 'engine', 'median', 'per', 'n', 'CPU-s', 'samples/s', 'GFLOP/s', '% matmul', 'peak MiB', 'tsrnn ×faster', 'notes'];
   const body: string[][] = [];
   const used = new Set<string>();
   for (const r of rows) {
-    const tags = rowTags(r, notesByEngine);
+    const tags = r.status === 'ok' ? rowTags(r, notesByEngine) : [];
     tags.forEach((t) => used.add(t));
     let ratio = fmtRatio(r.tsrnnSpeedup);
     if (r.speedupVs && Object.keys(r.speedupVs).length) {
@@ -83,17 +93,18 @@ export function formatTable(rows: RatedRow[], notesByEngine: Record<string, stri
     }
     if (r.status !== 'ok') {
       const what = r.status === 'timeout' ? 'timed out' : r.status;
-      body.push([r.workload, r.engine, what, '', '', '', '', '', fmtNum(r.peakRssMB, 0), '', `${r.message ?? ''}`.slice(0, 90)]);
+      body.push([r.workload, r.engine, what, '', '', '', '', '', '', fmtNum(r.peakRssMB, 0), '', `${r.message ?? ''}`.slice(0, 200)]);
       continue;
     }
     body.push([
-      r.workload, r.engine, fmtSec(r.medianSec), UNIT_SHORT[r.unit], String(r.timesSec.length), fmtNum(r.samplesPerSec),
+      r.workload, r.engine, fmtSec(r.medianSec), UNIT_SHORT[r.unit], String(r.timesSec.length),
+      r.cpuShare === null || r.medianSec === null ? '—' : fmtSec(r.cpuShare * r.medianSec), fmtNum(r.samplesPerSec),
       r.gflops === null ? '—' : r.gflops.toFixed(r.gflops < 0.1 ? 4 : 2), r.pctOfMatmul === null ? '' : `${r.pctOfMatmul.toFixed(0)}%`,
       fmtNum(r.peakRssMB, 0), ratio, tags.join(','),
     ]);
   }
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const right = new Set([2, 4, 5, 6, 7, 8]);
+  const right = new Set([2, 4, 5, 6, 7, 8, 9]);
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  ')];
   let last = '';
@@ -142,12 +153,13 @@ export function sanityLines(rows: Row[], engines: string[]): { lines: string[]; 
   for (const [w, rs] of byWorkload) {
     const parts = rs.map((r) => {
       const logs = r.extra!.logs as Record<string, number[]>;
-      const first = (k: string) => (logs[k] ? logs[k][0].toFixed(4) : null);
+      const first = (k: string) => (logs[k] ? logs[k][0].toPrecision(4) : null);
       const val = first('val_loss');
       checks.push({ check: 'loss after first timed unit', workload: w, engine: r.engine, loss: logs.loss[0], valLoss: logs.val_loss?.[0] ?? null });
       return `${r.engine} ${first('loss')}${val ? ` (val ${val})` : ''}`;
     });
-    lines.push(`${w}: loss after the first timed ${rs[0].unit} (same initial weights, own shuffles): ${parts.join(', ')}`);
+    lines.push(`${w}: loss after the first timed ${rs[0].unit} (same initial weights, own shuffles): ${parts.join(', ')}` +
+      (w === 'pos' ? " (tfjs's losses ignore masks: its loss averages over the padded steps too, tsrnn's over real tokens only, as Keras)" : ''));
   }
   return { lines, checks };
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildConfig, ChildResult, Row } from './child.js';
+import type { ChildConfig, ChildResult, Partial, Row } from './child.js';
 import { BenchOptions, HelpRequested, isTsrnn, parseArgs, USAGE, WorkloadId } from './options.js';
 import { formatTable, rateRows, sanityLines } from './report.js';
 import { sizes, workloads } from './workloads.js';
@@ -44,6 +44,35 @@ function failedResult(job: Job, status: Row['status'], message: string, wallSec:
   };
 }
 
+/**
+ * A child killed by the timeout: how far it got (from its .partial file) and, when it was inside an
+ * epoch, the time per epoch that its batches so far project (training batches only: no validation).
+ */
+function timeoutResult(job: Job, o: BenchOptions, partialPath: string, wall: number): ChildResult {
+  let p: Partial | null = null;
+  try {
+    p = JSON.parse(readFileSync(partialPath, 'utf8')) as Partial;
+  } catch {
+    /* killed before the first progress report */
+  }
+  let msg = `timed out: killed after ${o.timeout} s (--timeout)`;
+  const extra: Record<string, unknown> = { partial: p };
+  if (p) {
+    if (p.timesSec.length) msg += `; ${p.timesSec.length} timed ${p.unit}(s) done: ${p.timesSec.map((t) => t.toFixed(1)).join(', ')} s`;
+    if (p.batchesDone > 0 && p.batchesPerUnit > 0) {
+      const projected = (p.unitSec / p.batchesDone) * p.batchesPerUnit;
+      extra.projectedSec = projected;
+      msg += `; ${p.phase === 'warm-up' ? 'warm-up' : `${p.unit} ${p.timesSec.length + 1}`} at batch ${p.batchesDone}/${p.batchesPerUnit} after ` +
+        `${p.unitSec.toFixed(0)} s` + (p.phase === 'timed' ? ` (≈${projected.toFixed(0)} s/${p.unit} projected)` : '');
+    } else if (p.phase === 'warm-up') {
+      msg += '; still in the warm-up';
+    }
+  }
+  const r = failedResult(job, 'timeout', msg, wall);
+  r.rows[0].extra = extra;
+  return r;
+}
+
 /** Runs one child; resolves with its result, or a 'timeout' / 'error' row. */
 function runChild(job: Job, o: BenchOptions, tmp: string, index: number): Promise<ChildResult> {
   const resultPath = join(tmp, `${index}-${job.workload}-${job.engine}.json`);
@@ -70,7 +99,7 @@ function runChild(job: Job, o: BenchOptions, tmp: string, index: number): Promis
       clearTimeout(timer);
       const wall = (performance.now() - t0) / 1000;
       if (timedOut) {
-        done(failedResult(job, 'timeout', `timed out: killed after ${o.timeout} s (--timeout)`, wall));
+        done(timeoutResult(job, o, `${resultPath}.partial`, wall));
         return;
       }
       if (existsSync(resultPath)) {
@@ -93,7 +122,7 @@ function runChild(job: Job, o: BenchOptions, tmp: string, index: number): Promis
 function progressLine(i: number, n: number, r: ChildResult): string {
   const head = `[${String(i + 1).padStart(2)}/${n}] ${r.workload.padEnd(15)} ${r.engine.padEnd(10)}`;
   const parts = r.rows.map((row) => {
-    if (row.status !== 'ok') return `${row.status === 'timeout' ? 'timed out' : row.status}: ${row.message ?? ''}`;
+    if (row.status !== 'ok') return row.status === 'timeout' ? row.message ?? 'timed out' : `${row.status}: ${row.message ?? ''}`;
     const per = row.medianSec === null ? '—' : row.medianSec < 0.1 ? `${(row.medianSec * 1000).toFixed(2)} ms` : `${row.medianSec.toFixed(2)} s`;
     return `${row.workload === r.workload ? '' : `${row.workload} `}${per}/${row.unit} (n=${row.timesSec.length})` +
       (row.gflops !== null ? ` ${row.gflops.toFixed(2)} GFLOP/s` : '');
@@ -192,6 +221,8 @@ async function main(): Promise<void> {
   for (const l of table) console.log(l);
   console.log('');
   console.log('median: warm-up excluded (a fit on a few batches, or one whole fit for seed, or one call); n = timed units.');
+  console.log('CPU-s: CPU seconds the process used per unit (median × its CPU share); on a shared machine this is closer than the ' +
+    'median to the idle-machine time of a one-thread engine.');
   console.log('samples/s: training samples per second of an epoch (validation time included); GFLOP/s: GEMM FLOPs only ' +
     '(bench/workloads.ts), % matmul: of the same engine\'s matmul row. ×faster: this engine\'s time / tsrnn\'s.');
   if (sanity.lines.length) {

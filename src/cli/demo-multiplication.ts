@@ -9,6 +9,12 @@
 // ‖∂L/∂h_t‖ for both recurrent layers at every timestep, before training and after every epoch
 // (model/gradient-flow.ts); the charts show how far back in time the error signal reaches.
 //
+// Measured with these defaults (seeds 1-3): every run sits on the baseline for 20-60 epochs, then the
+// gated cells find the marks. GRU reached val MSE ≤ 0.005 after 22 epochs (each seed; 2e-4 to 3e-4
+// at epoch 100), LSTM after 68, 35 and 64 (3e-4 to 1.5e-3 at 100; seed 1 found the task at epoch 25,
+// lost it at 27 and again at 51 before it settled), SimpleRNN never left the baseline on validation
+// (0.049 at best, 0.058-0.067 at epoch 100: it fits the training set instead).
+//
 // The data come from --seed, the weights and shuffles from tsrnn.setSeed(seed + 1), reset before each
 // cell: --compare trains SimpleRNN, LSTM and GRU in turn, and each row equals a single-cell run with
 // the same --seed.

@@ -1,7 +1,10 @@
 // Dense matrix products on flat row-major Float32Arrays, with offsets so callers can
 // address a slice (one timestep of a [B,T,U] buffer) without making a subarray view.
 // acc=false overwrites C, acc=true adds into C (used to accumulate weight gradients over time).
-// The loop orders keep the innermost loop on contiguous memory of both operands.
+// The loop orders keep the innermost loop on contiguous memory of both operands, and each pass over a
+// row of C takes four rows of B (NN, TN) or a 2×2 block of dot products (NT), so a C value is loaded and
+// stored once per four multiply-adds. These are the 'js' backend's products (and the reference); the
+// 'wasm' backend has its own SIMD kernel (assembly/gemm.ts).
 
 // C (M,N) (+)= A (M,K) · B (K,N)
 export function matmulNN(

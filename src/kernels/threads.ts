@@ -14,12 +14,13 @@
 //   FN, ARGS  which export, and its argument block; read only after a successful claim (the job cannot
 //         end, and these cannot change, while a claimed chunk is unfinished)
 //   DONE  chunks finished; ERR set when a chunk threw; READY workers started; BY_WORKERS chunks workers ran (a statistic)
-const SEQ = 0, NEXT = 1, FN = 2, ARGS = 3, DONE = 4, ERR = 5, READY = 6, BY_WORKERS = 7;
-export const CONTROL_INTS = 8;
+//   ACTIVE  how many workers may take chunks (setNumThreads - 1): workers past it stay asleep, kept for later
+const SEQ = 0, NEXT = 1, FN = 2, ARGS = 3, DONE = 4, ERR = 5, READY = 6, BY_WORKERS = 7, ACTIVE = 8;
+export const CONTROL_INTS = 12;
 
 /** The worker's code, shared by Node (worker_threads, eval) and browsers (a Blob URL). */
 const WORKER_BODY = `
-function start(module, memory, ctlOffset, names) {
+function start(module, memory, ctlOffset, names, index) {
   const inst = new WebAssembly.Instance(module, { env: { memory } });
   const fns = names.map((n) => inst.exports[n]);
   const ctl = new Int32Array(memory.buffer, ctlOffset, ${CONTROL_INTS});
@@ -29,6 +30,7 @@ function start(module, memory, ctlOffset, names) {
     Atomics.wait(ctl, ${SEQ}, seen);
     seen = Atomics.load(ctl, ${SEQ});
     const tag = seen & 0xfff;
+    if (index >= Atomics.load(ctl, ${ACTIVE})) continue;
     for (;;) {
       const v = Atomics.load(ctl, ${NEXT});
       if ((v >>> 20) !== tag) break;
@@ -84,14 +86,14 @@ export function getNumThreads(): number {
   return threads;
 }
 
-/** Sets how many threads (the calling one included) the kernels use; extra workers start on the next parallel call. */
+/**
+ * Sets how many threads (the calling one included) the kernels use; extra workers start on the next parallel
+ * call. Workers beyond a lowered count stay asleep (they cost nothing) and serve again if it is raised.
+ */
 export function setNumThreads(n: number): void {
   if (!(Number.isInteger(n) && n >= 1 && n <= 64)) throw new RangeError(`setNumThreads: expected an integer in [1, 64], got ${n}`);
   threads = n;
-  if (workers.length > n - 1) {
-    // fewer threads: stop the extra workers (they hold no state; a call never waits for a given worker)
-    for (const w of workers.splice(n - 1)) w.terminate();
-  }
+  if (ctl) Atomics.store(ctl, ACTIVE, n - 1);
 }
 
 /** Workers started and ready now. */
@@ -104,13 +106,13 @@ export function workerChunks(): number {
   return ctl ? Atomics.load(ctl, BY_WORKERS) : 0;
 }
 
-function spawn(module: WebAssembly.Module, memory: WebAssembly.Memory, ctlOffset: number, names: string[]): WorkerLike | null {
+function spawn(module: WebAssembly.Module, memory: WebAssembly.Memory, ctlOffset: number, names: string[], index: number): WorkerLike | null {
   const wt = nodeBuiltin('node:worker_threads') as
     | { Worker: new (code: string, opts: object) => WorkerLike & { unref(): void; on(e: string, f: () => void): void } }
     | null;
   if (wt) {
-    const code = `${WORKER_BODY}\nconst { workerData } = require('node:worker_threads');\nstart(workerData.module, workerData.memory, workerData.ctlOffset, workerData.names);\n`;
-    const w = new wt.Worker(code, { eval: true, workerData: { module, memory, ctlOffset, names } });
+    const code = `${WORKER_BODY}\nconst { workerData: d } = require('node:worker_threads');\nstart(d.module, d.memory, d.ctlOffset, d.names, d.index);\n`;
+    const w = new wt.Worker(code, { eval: true, workerData: { module, memory, ctlOffset, names, index } });
     w.unref(); // never keeps a program alive
     w.on('error', () => {});
     return w;
@@ -121,10 +123,10 @@ function spawn(module: WebAssembly.Module, memory: WebAssembly.Memory, ctlOffset
     URL?: typeof URL;
   };
   if (g.Worker && g.Blob && g.URL) {
-    const code = `${WORKER_BODY}\nonmessage = (e) => { const d = e.data; start(d.module, d.memory, d.ctlOffset, d.names); };\n`;
+    const code = `${WORKER_BODY}\nonmessage = (e) => { const d = e.data; start(d.module, d.memory, d.ctlOffset, d.names, d.index); };\n`;
     const url = g.URL.createObjectURL(new g.Blob([code], { type: 'text/javascript' }));
     const w = new g.Worker(url);
-    w.postMessage({ module, memory, ctlOffset, names });
+    w.postMessage({ module, memory, ctlOffset, names, index });
     return w;
   }
   return null;
@@ -141,10 +143,11 @@ export interface ThreadHost {
 function ensureWorkers(host: ThreadHost): void {
   if (!ctl) ctl = new Int32Array(host.memory.buffer, host.control, CONTROL_INTS);
   const want = getNumThreads() - 1;
+  Atomics.store(ctl, ACTIVE, want);
   while (workers.length < want) {
     let w: WorkerLike | null = null;
     try {
-      w = spawn(host.module, host.memory, host.control, host.names);
+      w = spawn(host.module, host.memory, host.control, host.names, workers.length);
     } catch {
       w = null; // a runtime that refuses workers (a sandbox, a strict CSP): run on this thread
     }

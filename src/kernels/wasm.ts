@@ -37,7 +37,6 @@ export function activationCode(a: ActivationName): number {
 
 let state: 'unloaded' | 'ready' | 'failed' = 'unloaded';
 let failure = '';
-let mod: WebAssembly.Module | null = null;
 let ex: WasmExports | null = null;
 let host: ThreadHost | null = null;
 let argsAddr = 0;
@@ -56,13 +55,15 @@ const SIMD_PROBE = new Uint8Array([
   0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11,
 ]);
 
-function instantiate(m: WebAssembly.Module): void {
+function arenaOrThrow(): WebAssembly.Memory {
   const memory = createArena(0);
   if (!memory) throw new Error('shared WebAssembly memory is unavailable (a browser page needs cross-origin isolation)');
-  const inst = new WebAssembly.Instance(m, { env: { memory } });
+  return memory;
+}
+
+function adopt(m: WebAssembly.Module, inst: WebAssembly.Instance, memory: WebAssembly.Memory): void {
   ex = inst.exports as unknown as WasmExports;
   if (ex.heapBase() > 4096) throw new Error(`the wasm module's static data ends at ${ex.heapBase()}, above the arena's start`);
-  mod = m;
   const control = allocBytes(4 * CONTROL_INTS);
   new Int32Array(arenaBuffer(), control, CONTROL_INTS).fill(0);
   argsAddr = allocBytes(4 * ARG_INTS);
@@ -91,7 +92,9 @@ export function wasmAvailable(): boolean {
       state = 'failed';
       return false;
     }
-    instantiate(new WebAssembly.Module(bytesOf(WASM_BASE64) as BufferSource));
+    const memory = arenaOrThrow();
+    const m = new WebAssembly.Module(bytesOf(WASM_BASE64) as BufferSource);
+    adopt(m, new WebAssembly.Instance(m, { env: { memory } }), memory);
     return true;
   } catch (e) {
     // a browser main thread refuses to compile large modules synchronously: leave it to loadWasm
@@ -109,7 +112,9 @@ export async function loadWasm(): Promise<boolean> {
       state = 'failed';
       return false;
     }
-    instantiate(await WebAssembly.compile(bytesOf(WASM_BASE64) as BufferSource));
+    const memory = arenaOrThrow();
+    const m = await WebAssembly.compile(bytesOf(WASM_BASE64) as BufferSource);
+    adopt(m, await WebAssembly.instantiate(m, { env: { memory } }), memory);
     return true;
   } catch (e) {
     failure = (e as Error).message;

@@ -1,7 +1,14 @@
 // Gradient flow through time, made visible: a callback that measures, on a fixed probe batch,
 // how large the gradient of the loss is with respect to each recurrent layer's hidden state h_t
-// at every timestep t. A SimpleRNN's ‖∂L/∂h_t‖ typically shrinks geometrically going back from
-// the last step (vanishing gradients); an LSTM's or GRU's additive state path keeps it alive longer.
+// at every timestep t: how far back in time the error signal reaches. Going back one step multiplies
+// it by the step's Jacobian: diag(tanh')·Whᵀ for a SimpleRNN, mostly the forget gate for an LSTM's
+// cell path, the update gate for a GRU. Which cell carries it furthest depends on the weights: at
+// Keras's default initialisation on the multiplication problem (100 steps, small inputs) the
+// SimpleRNN's orthogonal kernel with near-linear tanh units keeps it best (‖∂L/∂h_0‖/‖∂L/∂h_99‖ ≈ 2e-4,
+// LSTM ≈ 3e-8 with forget gates ≈ σ(1), GRU ≈ 1e-18 with update gates ≈ ½); training opens the gated
+// cells' paths (GRU ≈ 0.3, LSTM ≈ 0.02-0.4 once they have learned the task), while the SimpleRNN's
+// closes in its first epochs (≈ 1e-9 after 10). With inputs large enough to saturate tanh, the
+// SimpleRNN's gradient vanishes faster than the LSTM's from the start (test/model/gradient-flow.test.ts).
 //
 // The probe pass is a forward (training=true, because the LSTM/GRU kernels keep their backward
 // caches only then) and a backward with RecurrentLayer.recordHiddenGrads set, on the model's own

@@ -36,6 +36,7 @@ export const SENTIMENT_DEFAULTS = {
   batchSize: 64,
   learningRate: 0.002,
   patience: 2,
+  checksPerEpoch: 1,
   lrPatience: null as number | null,
   lrFactor: 0.5,
   seed: 42,
@@ -160,8 +161,14 @@ export interface TrainSentimentArgs extends SentimentModelArgs {
   batchSize?: number;
   /** Adam's learning rate (default 0.002). */
   learningRate?: number;
-  /** Epochs without a better dev accuracy before stopping (default 2). */
+  /** Epochs without a better dev accuracy before stopping (default 2); counted in checks when checksPerEpoch > 1. */
   patience?: number;
+  /**
+   * Validate this many times per pass over the training data (default 1): each pass is cut into
+   * this many "epochs" for the callbacks (Keras's steps_per_epoch on a repeated dataset), so early
+   * stopping and the restored checkpoint work at that granularity.
+   */
+  checksPerEpoch?: number;
   /**
    * Epochs without a better dev accuracy before the learning rate is multiplied by lrFactor
    * (ReduceLROnPlateau; default null: never).
@@ -175,13 +182,19 @@ export interface TrainSentimentArgs extends SentimentModelArgs {
   seed?: number;
   /** More fit callbacks (a progress bar, ...). */
   callbacks?: CallbackHooks[];
+  /**
+   * A different architecture on the same data pipeline: gets the vocabulary size (ids 0..inputDim−1,
+   * 0 = padding) and returns an uncompiled model from [B,T] ids to [B,1] probabilities
+   * (default buildSentimentModel with these args).
+   */
+  buildModel?: (inputDim: number) => Sequential;
 }
 
 export interface TrainSentimentResult {
   classifier: SentimentClassifier;
-  /** Per-epoch logs: loss, accuracy, val_loss, val_accuracy. */
+  /** Logs per epoch (per check when checksPerEpoch > 1): loss, accuracy, val_loss, val_accuracy. */
   history: Record<string, number[]>;
-  /** The epoch (1-based) whose weights were kept. */
+  /** The epoch (check) whose weights were kept, 1-based. */
   bestEpoch: number;
   seconds: number;
 }
@@ -228,7 +241,7 @@ export async function trainSentiment(train: LabelledText, dev: LabelledText, arg
     classWeight = args.classWeight;
   }
 
-  const model = buildSentimentModel(vocabularySize(tokenizer), args);
+  const model = args.buildModel ? args.buildModel(vocabularySize(tokenizer)) : buildSentimentModel(vocabularySize(tokenizer), args);
   model.compile({ optimizer: new Adam({ learningRate: args.learningRate ?? SENTIMENT_DEFAULTS.learningRate, clipnorm: 5 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const classifier = new SentimentClassifier(model, tokenizer);
 
@@ -250,13 +263,21 @@ export async function trainSentiment(train: LabelledText, dev: LabelledText, arg
     return { loss: nll / p.length, accuracy: correct / p.length };
   };
 
+  const checks = args.checksPerEpoch ?? SENTIMENT_DEFAULTS.checksPerEpoch;
+  if (!(Number.isInteger(checks) && checks >= 1)) throw new ValueError(`trainSentiment: checksPerEpoch must be an integer ≥ 1, got ${checks}`);
+  let pass: number[][] = [];
   const stopper = new EarlyStopping({ monitor: 'val_accuracy', mode: 'max', patience: args.patience ?? SENTIMENT_DEFAULTS.patience, restoreBestWeights: true });
   const history = await fitBatches(model, {
-    epochs: args.epochs ?? SENTIMENT_DEFAULTS.epochs,
-    batches: () => lengthBatches(trainSeqs.map((s) => s.length), batchSize, rng).map(makeBatch),
+    epochs: (args.epochs ?? SENTIMENT_DEFAULTS.epochs) * checks,
+    batches: (epoch) => {
+      // one shuffle per pass over the data, cut into `checks` parts
+      if (epoch % checks === 0) pass = lengthBatches(trainSeqs.map((s) => s.length), batchSize, rng);
+      const per = Math.ceil(pass.length / checks);
+      return pass.slice((epoch % checks) * per, (epoch % checks + 1) * per).map(makeBatch);
+    },
     validate,
     callbacks: [...lrSchedule(args.lrPatience === undefined ? SENTIMENT_DEFAULTS.lrPatience : args.lrPatience, args.lrFactor ?? SENTIMENT_DEFAULTS.lrFactor), stopper, ...(args.callbacks ?? [])],
-    samples: trainSeqs.length,
+    samples: Math.ceil(trainSeqs.length / checks),
     batchSize,
   });
   if (model.stopReason) throw new ValueError(`trainSentiment: ${model.stopReason}`);
