@@ -16,6 +16,13 @@ import { intArg, seedArg } from './options.js';
 /** The companion file of a saved classifier. */
 export const SENTIMENT_CONFIG_FILE = 'sentiment.json';
 
+/** A rate in [0, 1) (dropout). */
+export function rateArg(value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !(v >= 0 && v < 1)) throw new InvalidArgumentError('expected a number from 0 to 1 (1 excluded).');
+  return v;
+}
+
 /** --class-weight: 'balanced', 'none', or '0:1,1:2.5'. */
 export function classWeightArg(value: string): Record<number, number> | 'balanced' | undefined {
   const v = value.trim().toLowerCase();
@@ -71,7 +78,9 @@ export async function runSentimentTrain(options: SentimentTrainOptions, io: CliI
   const h = r.history;
   const devAccuracy = h.val_accuracy[r.bestEpoch - 1];
   io.print('');
-  io.print(`Dev accuracy: ${pct(devAccuracy)} (${dev.texts.length} sentences; epoch ${r.bestEpoch} kept), trained in ${r.seconds.toFixed(0)}s`);
+  const checks = options.checksPerEpoch ?? SENTIMENT_DEFAULTS.checksPerEpoch;
+  const kept = Number((r.bestEpoch / checks).toFixed(2));
+  io.print(`Dev accuracy: ${pct(devAccuracy)} (${dev.texts.length} sentences; the weights after ${kept} epoch${kept === 1 ? '' : 's'} kept), trained in ${r.seconds.toFixed(0)}s`);
 
   const files = await saveModelDir(out, r.classifier.model, { [SENTIMENT_CONFIG_FILE]: r.classifier.toJSON() });
   const { compactJSON, historyChart, writeChart } = await import('../report/charts.js');
@@ -114,6 +123,9 @@ export function sentimentCommand(io: CliIO = processIO): Command {
       .addOption(new Option('-u, --units <n>', 'recurrent units (per direction)').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.units))
       .addOption(new Option('--embedding-dim <n>', 'word embedding size').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.embeddingDim))
       .addOption(new Option('--no-bidirectional', 'run the cell forwards only'))
+      .addOption(new Option('--input-dropout <rate>', 'dropout on the embeddings (one mask per sentence)').argParser(rateArg).default(SENTIMENT_DEFAULTS.inputDropout))
+      .addOption(new Option('--dropout <rate>', 'dropout before the output layer').argParser(rateArg).default(SENTIMENT_DEFAULTS.dropout))
+      .addOption(new Option('--checks-per-epoch <n>', 'validate (and keep the best weights) this many times per pass over the data').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.checksPerEpoch))
       .addOption(new Option('--class-weight <w>', "loss weight per class: 'balanced', 'none' or '0:1,1:2'").argParser(classWeightArg))
       .addOption(new Option('--patience <n>', 'epochs without a better dev accuracy before stopping').argParser(intArg(0)).default(SENTIMENT_DEFAULTS.patience))
       .addOption(new Option('--max-rows <n>', 'train on the first n rows only (quick runs)').argParser(intArg(1)))

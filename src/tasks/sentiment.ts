@@ -37,6 +37,7 @@ export const SENTIMENT_DEFAULTS = {
   learningRate: 0.002,
   patience: 2,
   checksPerEpoch: 1,
+  weightByLength: 'none' as 'none' | 'sqrt' | 'linear',
   lrPatience: null as number | null,
   lrFactor: 0.5,
   seed: 42,
@@ -170,6 +171,12 @@ export interface TrainSentimentArgs extends SentimentModelArgs {
    */
   checksPerEpoch?: number;
   /**
+   * Weight each training row's loss by its length in words ('linear') or its square root ('sqrt'),
+   * scaled to a mean of 1 (default 'none'). SST-2's training rows are mostly short phrases while dev and
+   * test rows are whole sentences: this leans training towards sentence-like rows.
+   */
+  weightByLength?: 'none' | 'sqrt' | 'linear';
+  /**
    * Epochs without a better dev accuracy before the learning rate is multiplied by lrFactor
    * (ReduceLROnPlateau; default null: never).
    */
@@ -245,10 +252,20 @@ export async function trainSentiment(train: LabelledText, dev: LabelledText, arg
   model.compile({ optimizer: new Adam({ learningRate: args.learningRate ?? SENTIMENT_DEFAULTS.learningRate, clipnorm: 5 }), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
   const classifier = new SentimentClassifier(model, tokenizer);
 
+  // length weighting: w ∝ length (or its square root), mean 1 over the training rows
+  const lw = args.weightByLength ?? SENTIMENT_DEFAULTS.weightByLength;
+  let lengthWeights: Float32Array | null = null;
+  if (lw !== 'none') {
+    const raw = trainSeqs.map((q) => (lw === 'sqrt' ? Math.sqrt(Math.max(1, q.length)) : Math.max(1, q.length)));
+    const mean = raw.reduce((a, b) => a + b, 0) / raw.length;
+    lengthWeights = Float32Array.from(raw, (v) => v / mean);
+  }
   const makeBatch = (idx: number[]): Batch => {
     const x = padSequences(idx.map((i) => trainSeqs[i]), { maxlen: Math.max(1, ...idx.map((i) => trainSeqs[i].length)) });
     const y = new Tensor(Float32Array.from(idx, (i) => train.labels[i]), [idx.length, 1]);
-    const sampleWeight = classWeight ? Float32Array.from(idx, (i) => classWeight![train.labels[i]] ?? 1) : null;
+    const sampleWeight = classWeight || lengthWeights
+      ? Float32Array.from(idx, (i) => (classWeight ? classWeight[train.labels[i]] ?? 1 : 1) * (lengthWeights ? lengthWeights[i] : 1))
+      : null;
     return { x, y, sampleWeight };
   };
   const validate = (): Logs => {
