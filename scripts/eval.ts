@@ -22,7 +22,7 @@ import { backendInfo } from '../src/kernels/backend.js';
 import { compactJSON } from '../src/report/charts.js';
 import { progressBar } from '../src/report/progress.js';
 import { evaluatePosTagger, formatTagTable, mostFrequentTagBaseline, PosTagger, trainPosTagger } from '../src/tasks/pos.js';
-import { evaluateSentiment, SentimentClassifier, trainSentiment } from '../src/tasks/sentiment.js';
+import { evaluateSentiment, SENTIMENT_DEFAULTS, SentimentClassifier, trainSentiment } from '../src/tasks/sentiment.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -107,7 +107,11 @@ async function sentiment(): Promise<void> {
     classifier = r.classifier;
     const dir = join(opts.models!, 'sentiment');
     await saveModelDir(dir, classifier.model, { [SENTIMENT_CONFIG_FILE]: classifier.toJSON() });
-    training = { seconds: Math.round(r.seconds), epochs: r.history.loss.length, bestEpoch: r.bestEpoch, savedTo: dir };
+    const checks = SENTIMENT_DEFAULTS.checksPerEpoch; // dev checks per pass over the training data
+    training = {
+      seconds: Math.round(r.seconds), epochs: r.history.loss.length / checks, checksPerEpoch: checks,
+      bestCheck: r.bestEpoch, keptAfterEpochs: r.bestEpoch / checks, savedTo: dir,
+    };
   }
   const e = evaluateSentiment(classifier, dev);
   const majority = Math.max(dev.labels.filter((l) => l === 1).length, dev.labels.filter((l) => l === 0).length) / dev.labels.length;
@@ -120,7 +124,7 @@ async function sentiment(): Promise<void> {
     training,
   };
   rows.push(['Sentiment', `SST-2 dev, accuracy (${e.examples} sentences)`, pct(e.accuracy), `${pct(majority)} (majority class)`,
-    training ? `${training.seconds} s, ${training.epochs} epochs` : 'saved model']);
+    training ? `${training.seconds} s, ${Number(training.epochs).toFixed(2).replace(/\.?0+$/, '')} epochs` : 'saved model']);
 }
 
 if (opts.only !== 'sentiment') await pos();

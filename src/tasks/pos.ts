@@ -43,6 +43,7 @@ export const POS_DEFAULTS = {
   affixMinCount: 3,
   embeddingDim: 32,
   units: 64,
+  rnnLayers: 1,
   dropout: 0.25,
   outputDropout: 0.3,
   epochs: 12,
@@ -282,6 +283,8 @@ export interface PosModelArgs {
   units?: number;
   /** Input dropout of the LSTM (one mask per sequence, as Keras; default 0.25). */
   dropout?: number;
+  /** Stacked bidirectional layers (default 1); each feeds the next its whole output sequence. */
+  rnnLayers?: number;
   /** Dropout on the BiLSTM's outputs, before the tag layer (default 0.3). */
   outputDropout?: number;
   /** Recurrent cell (default 'lstm'). */
@@ -294,14 +297,17 @@ export function buildPosModel(featurizer: PosFeaturizer, numTags: number, args: 
   const U = args.units ?? POS_DEFAULTS.units;
   const K = featurizer.featureCount;
   const outputDropout = args.outputDropout ?? POS_DEFAULTS.outputDropout;
+  const depth = args.rnnLayers ?? POS_DEFAULTS.rnnLayers;
+  if (!(Number.isInteger(depth) && depth >= 1)) throw new ValueError(`buildPosModel: rnnLayers must be an integer ≥ 1, got ${depth}`);
   const rnnArgs = { units: U, returnSequences: true, dropout: args.dropout ?? POS_DEFAULTS.dropout };
-  const rnn = (args.cell ?? 'lstm') === 'gru' ? layers.gru(rnnArgs) : layers.lstm(rnnArgs);
+  const cell = () => ((args.cell ?? 'lstm') === 'gru' ? layers.gru(rnnArgs) : layers.lstm(rnnArgs));
+  const recurrent = Array.from({ length: depth }, (_, i) => layers.bidirectional({ layer: cell(), name: i === 0 ? 'bilstm' : `bilstm_${i + 1}` }));
   const model = sequential({
     layers: [
       layers.timeDistributed({ layer: layers.embedding({ inputDim: featurizer.inputDim, outputDim: D }), inputShape: [null, K], name: 'features' }),
       layers.timeDistributed({ layer: layers.flatten(), name: 'concat_features' }),
       layers.masking({ maskValue: 0, name: 'padding_mask' }),
-      layers.bidirectional({ layer: rnn, name: 'bilstm' }),
+      ...recurrent,
       ...(outputDropout > 0 ? [layers.dropout({ rate: outputDropout, name: 'dropout' })] : []),
       layers.timeDistributed({ layer: layers.dense({ units: numTags, activation: 'softmax' }), name: 'tags' }),
     ],

@@ -1,6 +1,6 @@
 // Binary sentiment classification (SST-2 style: a sentence → P(positive)) with a recurrent network:
 //
-//   ids [B,T] ──Embedding(V, D, maskZero)──▶ [B,T,D] ──Bidirectional(LSTM(U)) or LSTM/GRU(U)──▶ [B,2U]
+//   ids [B,T] ──Embedding(V, D, maskZero)──▶ [B,T,D] ──Bidirectional(GRU(U)) (or LSTM, or one direction)──▶ [B,2U]
 //   ──Dropout──▶ Dense(1, sigmoid) ──▶ P(positive)      loss: binary crossentropy
 //
 // Text is split into words by wordTokenize (PTB style, as SST-2 is written; its own rows pass through
@@ -28,17 +28,17 @@ export const SENTIMENT_DEFAULTS = {
   minCount: 2,
   embeddingDim: 64,
   units: 64,
-  cell: 'lstm',
+  cell: 'gru' as 'lstm' | 'gru',
   bidirectional: true,
   dropout: 0.5,
-  inputDropout: 0,
-  epochs: 6,
-  batchSize: 64,
+  inputDropout: 0.5,
+  epochs: 3,
+  batchSize: 32,
   learningRate: 0.002,
-  patience: 2,
-  checksPerEpoch: 1,
+  patience: 4,
+  checksPerEpoch: 4,
   weightByLength: 'none' as 'none' | 'sqrt' | 'linear',
-  lrPatience: null as number | null,
+  lrPatience: 1 as number | null,
   lrFactor: 0.5,
   seed: 42,
 } as const;
@@ -58,13 +58,13 @@ export interface SentimentModelArgs {
   embeddingDim?: number;
   /** Recurrent units (per direction when bidirectional; default 64). */
   units?: number;
-  /** Recurrent cell (default 'lstm'). */
+  /** Recurrent cell (default 'gru': on SST-2 dev it scored ~1 point above 'lstm'). */
   cell?: 'lstm' | 'gru';
   /** Run the cell both ways (default true). */
   bidirectional?: boolean;
   /** Dropout before the output layer (default 0.5). */
   dropout?: number;
-  /** Input dropout of the recurrent layer: one mask over the embedding features per sentence, as Keras (default 0). */
+  /** Input dropout of the recurrent layer: one mask over the embedding features per sentence, as Keras (default 0.5). */
   inputDropout?: number;
 }
 
@@ -156,16 +156,16 @@ function predictSequences(model: Sequential, seqs: number[][], batchSize: number
 export interface TrainSentimentArgs extends SentimentModelArgs {
   /** Words seen fewer times in training map to '<unk>' (default 2), so its vector is trained too. */
   minCount?: number;
-  /** Most epochs (default 6); early stopping on dev accuracy usually ends sooner. */
+  /** Most passes over the training data (default 3); early stopping on dev accuracy may end sooner. */
   epochs?: number;
-  /** Texts per batch (default 64). */
+  /** Texts per batch (default 32). */
   batchSize?: number;
   /** Adam's learning rate (default 0.002). */
   learningRate?: number;
-  /** Epochs without a better dev accuracy before stopping (default 2); counted in checks when checksPerEpoch > 1. */
+  /** Checks (see checksPerEpoch) without a better dev accuracy before stopping (default 4). */
   patience?: number;
   /**
-   * Validate this many times per pass over the training data (default 1): each pass is cut into
+   * Validate this many times per pass over the training data (default 4): each pass is cut into
    * this many "epochs" for the callbacks (Keras's steps_per_epoch on a repeated dataset), so early
    * stopping and the restored checkpoint work at that granularity.
    */
@@ -177,8 +177,8 @@ export interface TrainSentimentArgs extends SentimentModelArgs {
    */
   weightByLength?: 'none' | 'sqrt' | 'linear';
   /**
-   * Epochs without a better dev accuracy before the learning rate is multiplied by lrFactor
-   * (ReduceLROnPlateau; default null: never).
+   * Checks without a better dev accuracy before the learning rate is multiplied by lrFactor
+   * (ReduceLROnPlateau; default 1; null: never).
    */
   lrPatience?: number | null;
   /** The learning-rate factor of lrPatience (default 0.5). */

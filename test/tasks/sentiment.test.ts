@@ -31,12 +31,13 @@ test('wordTokenize: punctuation and clitics split as in the PTB; tokenized text 
   assert.equal(sentimentWords('A Gorgeous, WITTY film!'), 'a gorgeous , witty film !');
 });
 
-test('model: Embedding(maskZero) → Bidirectional(LSTM) → Dropout → Dense(sigmoid); GRU and one direction on request', () => {
+test('model: Embedding(maskZero) → Bidirectional(GRU) → Dropout → Dense(sigmoid); LSTM and one direction on request', () => {
   const m = buildSentimentModel(50, { embeddingDim: 8, units: 6 });
   assert.deepEqual(m.layers.map((l) => l.className), ['Embedding', 'Bidirectional', 'Dropout', 'Dense']);
   assert.deepEqual(m.outputShapeFull, [null, 1]);
-  const g = buildSentimentModel(50, { cell: 'gru', bidirectional: false, units: 6 });
-  assert.deepEqual(g.layers.map((l) => l.className), ['Embedding', 'GRU', 'Dropout', 'Dense']);
+  assert.equal((m.layers[1] as unknown as { forwardLayer: { className: string } }).forwardLayer.className, 'GRU');
+  const g = buildSentimentModel(50, { cell: 'lstm', bidirectional: false, units: 6 });
+  assert.deepEqual(g.layers.map((l) => l.className), ['Embedding', 'LSTM', 'Dropout', 'Dense']);
   // pre-padding changes nothing (masked steps keep the state)
   const a = m.predict(new Tensor(new Float32Array([3, 4, 5]), [1, 3])).data[0];
   const b = m.predict(new Tensor(new Float32Array([0, 0, 3, 4, 5]), [1, 5])).data[0];
@@ -45,7 +46,7 @@ test('model: Embedding(maskZero) → Bidirectional(LSTM) → Dropout → Dense(s
 
 test('training on a tiny corpus: dev accuracy above 90%, class weights, save → load → the same probabilities', async () => {
   const train = sentimentRows(96), dev = sentimentRows(24, 1000);
-  const r = await trainSentiment(train, dev, { epochs: 12, patience: 12, batchSize: 16, embeddingDim: 8, units: 8, minCount: 1, dropout: 0, learningRate: 0.02, seed: 3 });
+  const r = await trainSentiment(train, dev, { epochs: 12, patience: 12, checksPerEpoch: 1, lrPatience: null, batchSize: 16, embeddingDim: 8, units: 8, minCount: 1, dropout: 0, inputDropout: 0, learningRate: 0.02, seed: 3, cell: 'lstm' });
   const h = r.history;
   assert.deepEqual(Object.keys(h).sort(), ['accuracy', 'loss', 'val_accuracy', 'val_loss']);
   assert.ok(h.val_accuracy[r.bestEpoch - 1] > 0.9, `dev accuracy ${h.val_accuracy}`);
@@ -74,7 +75,7 @@ test('training on a tiny corpus: dev accuracy above 90%, class weights, save →
   }
 
   // class weights: with class 1 weighted 0, the loss only sees negatives and everything leans negative
-  const skew = await trainSentiment(train, dev, { epochs: 3, batchSize: 16, embeddingDim: 8, units: 8, minCount: 1, learningRate: 0.02, seed: 3, classWeight: { 0: 1, 1: 0 } });
+  const skew = await trainSentiment(train, dev, { epochs: 3, checksPerEpoch: 1, batchSize: 16, embeddingDim: 8, units: 8, minCount: 1, learningRate: 0.02, seed: 3, classWeight: { 0: 1, 1: 0 } });
   const q = skew.classifier.predict(dev.texts);
   assert.ok(q.every((v) => v < 0.5), `all negative: ${q.map((v) => v.toFixed(2))}`);
 });
