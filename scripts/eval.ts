@@ -1,6 +1,6 @@
 // Reproduces the two text-task figures of the README and writes them to eval/results.json:
 //   POS tagging     UPOS token accuracy on UD English-EWT test (BiLSTM tagger, seed 42)
-//   Sentiment       accuracy on SST-2 dev (bidirectional LSTM classifier, seed 42)
+//   Sentiment       accuracy on SST-2 dev (bidirectional GRU classifier, seed 42)
 //
 //   npm run eval                                   train both with the fixed seeds, then evaluate
 //   npm run eval -- --only pos                     one task

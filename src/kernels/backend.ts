@@ -75,6 +75,17 @@ export function getNumThreads(): number {
   return threadsNow();
 }
 
+/**
+ * How many of the caller's batches a forward-only pass (predict) should run through the layers together:
+ * the thread count on the wasm backend, else 1. The kernels split a call's rows over the threads, so a
+ * batch of 32 on two threads gives each 16 rows and pays a hand-over per layer and batch; grouping gives
+ * each thread a whole batch per call and halves the calls. Rows never interact in inference, so the
+ * grouping changes no result beyond float rounding.
+ */
+export function inferenceGroup(): number {
+  return useWasm() ? threadsNow() : 1;
+}
+
 /** What is running, for logs and benchmarks. */
 export function backendInfo(): {
   backend: BackendName; threads: number; workersReady: number; workerChunks: number; reason: string; arena: ReturnType<typeof arenaStats>;

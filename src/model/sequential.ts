@@ -11,6 +11,7 @@ import { formatSummary } from './summary.js';
 import { fitLoop, ModelFitArgs } from './fit.js';
 import { batchWeights, checkTargets, gatherRows } from './batches.js';
 import { saveModel } from '../io/save.js';
+import { inferenceGroup } from '../kernels/backend.js';
 import type { IOHandler, SaveResult } from '../io/types.js';
 import type { SaveConfig } from '../io/save.js';
 
@@ -26,6 +27,10 @@ export interface SequentialArgs {
 }
 
 export interface ModelPredictArgs {
+  /**
+   * Samples per batch (default 32). On the wasm backend with n threads, n batches run through the layers
+   * together, one per thread (not with stateful layers): memory is that of n batches.
+   */
   batchSize?: number;
 }
 
@@ -272,10 +277,13 @@ export class Sequential implements CallbackModel {
     if (!(Number.isInteger(bs) && bs > 0)) throw new ValueError(`predict: batchSize must be a positive integer, got ${bs}`);
     const N = X.shape[0];
     const rowIn = sizeOf(X.shape.slice(1));
+    // On n kernel threads n batches go through together (see inferenceGroup), except with stateful layers,
+    // whose states belong to a fixed batch of rows.
+    const step = this.layers.some(isStateful) ? bs : bs * inferenceGroup();
     let out: Float32Array | null = null;
     let outShape: number[] = [];
-    for (let start = 0; start < N; start += bs) {
-      const end = Math.min(N, start + bs);
+    for (let start = 0; start < N; start += step) {
+      const end = Math.min(N, start + step);
       const xb = new Tensor(X.data.subarray(start * rowIn, end * rowIn), [end - start, ...X.shape.slice(1)], X.dtype);
       const { y } = this.forwardBatch(xb, false);
       if (!out) {
@@ -365,4 +373,10 @@ function gradientsFinite(vars: LayerVariable[]): boolean {
 /** tsrnn.sequential({layers}) as in tfjs. */
 export function sequential(args: SequentialArgs = {}): Sequential {
   return new Sequential(args);
+}
+
+/** A stateful recurrent layer, alone or inside a wrapper (Bidirectional, TimeDistributed). */
+function isStateful(l: Layer): boolean {
+  const w = l as unknown as { stateful?: boolean; layer?: Layer; forwardLayer?: Layer; backwardLayer?: Layer };
+  return w.stateful === true || [w.layer, w.forwardLayer, w.backwardLayer].some((inner) => inner !== undefined && isStateful(inner));
 }

@@ -88,3 +88,36 @@ test('2 threads train a model to the same losses as 1 thread (to float rounding)
   }
   losses[0].forEach((l, e) => assert.ok(Math.abs(l - losses[1][e]) <= 1e-5 * l, `epoch ${e + 1}: ${l} vs ${losses[1][e]}`));
 });
+
+test('predict on 2 threads runs two batches per call: the same outputs as 1 thread, bit for bit; stateful models keep their batches', async () => {
+  const x = randomTensor([37, 9, 3], 11); // 37 rows: batches of 8 grouped in pairs, the last group short
+  const xs = randomTensor([12, 5, 3], 12); // stateful: 3 batches of 4 rows carry their states along
+  const outputs: Float32Array[][] = [];
+  const calls: number[] = [];
+  for (const threads of [1, 2]) {
+    tsrnn.setNumThreads(threads);
+    if (threads === 2) await workerReady();
+    tsrnn.setSeed(5);
+    const m = tsrnn.sequential({
+      layers: [
+        tsrnn.layers.masking({ maskValue: 0, inputShape: [9, 3] }),
+        tsrnn.layers.bidirectional({ layer: tsrnn.layers.lstm({ units: 6, returnSequences: true }) }),
+        tsrnn.layers.gru({ units: 5, returnSequences: true }),
+        tsrnn.layers.simpleRNN({ units: 4 }),
+        tsrnn.layers.dense({ units: 2 }),
+      ],
+    });
+    const s = tsrnn.sequential({
+      layers: [tsrnn.layers.lstm({ units: 6, stateful: true, batchInputShape: [4, 5, 3] }), tsrnn.layers.dense({ units: 1 })],
+    });
+    const head = m.layers[4], forward = head.forward.bind(head);
+    let n = 0;
+    head.forward = (...a: Parameters<typeof forward>) => (n++, forward(...a));
+    outputs.push([m.predict(x, { batchSize: 8 }).dataSync(), s.predict(xs, { batchSize: 4 }).dataSync()]);
+    calls.push(n);
+  }
+  assert.deepEqual(calls, [5, 3], 'forward calls for 37 rows in batches of 8: 5 on one thread, 3 (pairs) on two');
+  assert.deepEqual(outputs[1][0], outputs[0][0], 'grouped batches change the outputs');
+  assert.deepEqual(outputs[1][1], outputs[0][1], 'stateful predict changed with the thread count');
+  tsrnn.setNumThreads(1);
+});
