@@ -19,9 +19,11 @@ import { loadSentimentClassifier, SENTIMENT_CONFIG_FILE } from '../src/cli/senti
 import { saveModelDir, writeFileAtomic } from '../src/io/model-dir.js';
 import { readConlluFile, readLabelledTextFile } from '../src/io/read-text.js';
 import { backendInfo } from '../src/kernels/backend.js';
-import { compactJSON } from '../src/report/charts.js';
+import { compactJSON } from '../src/report/write-chart.js';
 import { progressBar } from '../src/report/progress.js';
-import { evaluatePosTagger, formatTagTable, mostFrequentTagBaseline, PosTagger, trainPosTagger } from '../src/tasks/pos.js';
+import { evaluatePosTagger, formatTagTable, mostFrequentTagBaseline } from '../src/tasks/pos-evaluate.js';
+import { PosTagger } from '../src/tasks/pos-tagger.js';
+import { trainPosTagger } from '../src/tasks/pos-train.js';
 import { evaluateSentiment, SENTIMENT_DEFAULTS, SentimentClassifier, trainSentiment } from '../src/tasks/sentiment.js';
 
 const { values: opts } = parseArgs({

@@ -22,7 +22,9 @@ export type { Metric } from './model/metrics.js';
 export { loadLayersModel } from './io/load.js';
 export * as io from './io/index.js';
 // Text and sequence data: tokenizer, padding, CoNLL-U and labelled-text parsers (strings in; no file system).
-export { Tokenizer, Vocabulary, tokenizerFromJSON, textToWordSequence } from './data/tokenizer.js';
+export { Tokenizer, tokenizerFromJSON } from './data/tokenizer.js';
+export { Vocabulary } from './data/vocabulary.js';
+export { textToWordSequence } from './data/text-to-word-sequence.js';
 export { padSequences } from './data/pad-sequences.js';
 export type { PadSequencesArgs } from './data/pad-sequences.js';
 export { parseConllu, UPOS_TAGS, uposId } from './data/conllu.js';

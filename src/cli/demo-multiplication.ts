@@ -24,7 +24,7 @@ import * as tsrnn from '../index.js';
 import { ValueError } from '../errors.js';
 import { Layer } from '../layers/layer.js';
 import { MULTIPLICATION_BASELINE_MSE, multiplicationTask } from '../data/seed-tasks.js';
-import type { Series } from '../report/charts.js';
+import type { Series } from '../report/line-chart.js';
 import type { GradientFlowRecord } from '../model/gradient-flow.js';
 import { Tensor } from '../tensor.js';
 import { CliIO, processIO } from './io.js';
@@ -105,7 +105,9 @@ export async function runMultiplicationDemo(options: MultiplicationDemoOptions =
   }
   const factories = cells.map(cellFactory); // fail before any work when a cell is missing
   // loaded only now, so `tsrnn --help` starts fast
-  const { compactJSON, hiddenStateHeatmap, historySeries, lineChart, writeChart, writeFileAtomic } = await import('../report/charts.js');
+  const { hiddenStateHeatmap } = await import('../report/heatmap-chart.js');
+  const { historySeries, lineChart } = await import('../report/line-chart.js');
+  const { compactJSON, writeChart, writeFileAtomic } = await import('../report/write-chart.js');
   const { progressBar } = await import('../report/progress.js');
   const { gradientFlowChart, gradientFlowCompareChart } = await import('../report/gradient-flow-chart.js');
 

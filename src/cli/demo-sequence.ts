@@ -80,7 +80,8 @@ export async function runSequenceDemo(options: SequenceDemoOptions = {}, io: Cli
   }
 
   // charts (vega and resvg load only now, so `tsrnn --help` starts fast)
-  const { compactJSON, historyChart, writeChart, writeFileAtomic } = await import('../report/charts.js');
+  const { historyChart } = await import('../report/line-chart.js');
+  const { compactJSON, writeChart, writeFileAtomic } = await import('../report/write-chart.js');
   // loss on a log axis (it falls by orders of magnitude), then every metric on a linear one
   const files: string[] = [];
   const h = history.history;

@@ -1,4 +1,4 @@
-// `tsrnn pos train` and `tsrnn pos tag`: the Universal POS tagger of src/tasks/pos.ts on CoNLL-U files.
+// `tsrnn pos train` and `tsrnn pos tag`: the Universal POS tagger of src/tasks/pos-*.ts on CoNLL-U files.
 //   tsrnn pos train --data ../shared/data/ud-english-ewt --out out/pos
 //   tsrnn pos tag --model out/pos "i work at google"
 import { readdir } from 'node:fs/promises';
@@ -8,10 +8,11 @@ import { ValueError } from '../errors.js';
 import type { Sequential } from '../model/sequential.js';
 import { readConlluFile } from '../io/read-text.js';
 import { loadModelDir, saveModelDir } from '../io/model-dir.js';
-import {
-  DEFAULT_POS_FEATURES, evaluatePosTagger, formatConfusionMatrix, formatTagTable, mostFrequentTagBaseline, POS_DEFAULTS, POS_FEATURES,
-  PosTagger, trainPosTagger, type PosFeature, type TrainPosArgs,
-} from '../tasks/pos.js';
+import { POS_DEFAULTS } from '../tasks/pos-defaults.js';
+import { evaluatePosTagger, formatConfusionMatrix, formatTagTable, mostFrequentTagBaseline } from '../tasks/pos-evaluate.js';
+import { DEFAULT_POS_FEATURES, POS_FEATURES, type PosFeature } from '../tasks/pos-features.js';
+import { PosTagger } from '../tasks/pos-tagger.js';
+import { trainPosTagger, type TrainPosArgs } from '../tasks/pos-train.js';
 import { CliIO, processIO } from './io.js';
 import { intArg, seedArg } from './options.js';
 
@@ -87,7 +88,8 @@ export async function runPosTrain(options: PosTrainOptions, io: CliIO = processI
   io.print(`trained in ${r.seconds.toFixed(0)}s; kept epoch ${r.bestEpoch} (dev accuracy ${pct(devAccuracy)})`);
 
   const written = await saveModelDir(out, tagger.model, { [POS_CONFIG_FILE]: tagger.toJSON() });
-  const { compactJSON, historyChart, writeChart } = await import('../report/charts.js');
+  const { historyChart } = await import('../report/line-chart.js');
+  const { compactJSON, writeChart } = await import('../report/write-chart.js');
   for (const m of ['loss', 'accuracy']) {
     const w = await writeChart(historyChart(h, { metrics: [m], title: `POS tagger (BiLSTM): ${m}, train and dev` }), join(out, m));
     written.push(w.svg, w.png, w.json);

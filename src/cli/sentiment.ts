@@ -83,7 +83,8 @@ export async function runSentimentTrain(options: SentimentTrainOptions, io: CliI
   io.print(`Dev accuracy: ${pct(devAccuracy)} (${dev.texts.length} sentences; the weights after ${kept} epoch${kept === 1 ? '' : 's'} kept), trained in ${r.seconds.toFixed(0)}s`);
 
   const files = await saveModelDir(out, r.classifier.model, { [SENTIMENT_CONFIG_FILE]: r.classifier.toJSON() });
-  const { compactJSON, historyChart, writeChart } = await import('../report/charts.js');
+  const { historyChart } = await import('../report/line-chart.js');
+  const { compactJSON, writeChart } = await import('../report/write-chart.js');
   for (const m of ['loss', 'accuracy']) {
     const w = await writeChart(historyChart(h, { metrics: [m], title: `Sentiment (${cell}): ${m}, train and dev` }), join(out, m));
     files.push(w.svg, w.png, w.json);
@@ -116,7 +117,7 @@ export function sentimentCommand(io: CliIO = processIO): Command {
       .description('train a classifier on a folder with train.tsv and dev.tsv (sentence<TAB>label, labels 0/1); early stopping on dev accuracy; saves the model, charts and results')
       .requiredOption('-d, --data <dir>', 'folder with train.tsv and dev.tsv (e.g. ../shared/data/sst2)')
       .addOption(new Option('-o, --out <dir>', 'folder for the model, charts and results').default(join('out', 'sentiment')))
-      .addOption(new Option('-e, --epochs <n>', 'most training epochs').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.epochs))
+      .addOption(new Option('-e, --epochs <n>', 'most passes over the training data (epochs)').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.epochs))
       .addOption(new Option('-s, --seed <n>', 'seed for the weights, dropout and batch order').argParser(seedArg).default(SENTIMENT_DEFAULTS.seed))
       .addOption(new Option('-b, --batch-size <n>', 'sentences per batch').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.batchSize))
       .addOption(new Option('-c, --cell <name>', 'recurrent cell').choices(['lstm', 'gru']).default(SENTIMENT_DEFAULTS.cell))
@@ -127,7 +128,7 @@ export function sentimentCommand(io: CliIO = processIO): Command {
       .addOption(new Option('--dropout <rate>', 'dropout before the output layer').argParser(rateArg).default(SENTIMENT_DEFAULTS.dropout))
       .addOption(new Option('--checks-per-epoch <n>', 'validate (and keep the best weights) this many times per pass over the data').argParser(intArg(1)).default(SENTIMENT_DEFAULTS.checksPerEpoch))
       .addOption(new Option('--class-weight <w>', "loss weight per class: 'balanced', 'none' or '0:1,1:2'").argParser(classWeightArg))
-      .addOption(new Option('--patience <n>', 'epochs without a better dev accuracy before stopping').argParser(intArg(0)).default(SENTIMENT_DEFAULTS.patience))
+      .addOption(new Option('--patience <n>', 'dev checks (see --checks-per-epoch) without a better accuracy before stopping').argParser(intArg(0)).default(SENTIMENT_DEFAULTS.patience))
       .addOption(new Option('--max-rows <n>', 'train on the first n rows only (quick runs)').argParser(intArg(1)))
       .action(async (opts: SentimentTrainOptions) => {
         await runSentimentTrain(opts, io);

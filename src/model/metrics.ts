@@ -11,10 +11,11 @@
 // `metrics` get NO sample weights (only `weighted_metrics` do), but the output's padding mask always
 // applies. So a fit loop calls batch(yTrue, yPred, shape, null, mask) for plain metrics.
 import { ValueError } from '../errors.js';
-import {
-  BaseLoss, BinaryCrossentropy, CategoricalCrossentropy, entryLayout, entryWeights, Loss, MeanAbsoluteError,
-  MeanSquaredError, SparseCategoricalCrossentropy,
-} from './losses.js';
+import { BaseLoss } from './base-loss.js';
+import { BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy } from './crossentropy-losses.js';
+import { entryLayout, entryWeights } from './entry-weights.js';
+import { Loss } from './losses.js';
+import { MeanAbsoluteError, MeanSquaredError } from './regression-losses.js';
 
 export interface Metric {
   /** The History key: the name asked for ('accuracy', 'acc', 'mse', 'binary_accuracy', ...), as Keras 3 names it. */

@@ -2,11 +2,13 @@
 //   gradientFlowChart        ‖∂L/∂h_t‖ against t on a log axis, one line per probed epoch (one run)
 //   gradientFlowCompareChart the same, one colour per run (cell type), at chosen epochs (first, last)
 //   probeHiddenHeatmap       the hidden states a probe kept for one sequence, units × timesteps
-// Each is a Chart for charts.ts's writeChart (.svg, .png and .json with the numbers behind it).
+// Each is a Chart for write-chart.ts's writeChart (.svg, .png and .json with the numbers behind it).
 import { ValueError } from '../errors.js';
 import type { GradientFlowJSON, GradientFlowRecord } from '../model/gradient-flow.js';
 import { Tensor } from '../tensor.js';
-import { Chart, HeatmapOptions, hiddenStateHeatmap, lineChart, LineChartOptions, Series } from './charts.js';
+import { Chart } from './chart.js';
+import { HeatmapOptions, hiddenStateHeatmap } from './heatmap-chart.js';
+import { lineChart, LineChartOptions, Series } from './line-chart.js';
 
 /** The records, from a GradientFlow callback, its toJSON(), or a plain list. */
 export type GradientFlowSource = { records: GradientFlowRecord[] } | GradientFlowRecord[] | GradientFlowJSON;

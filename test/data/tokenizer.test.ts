@@ -2,7 +2,9 @@
 // every expected id worked out by hand in the comments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KERAS_FILTERS, textToWordSequence, Tokenizer, tokenizerFromJSON, Vocabulary } from '../../src/data/tokenizer.js';
+import { KERAS_FILTERS, textToWordSequence } from '../../src/data/text-to-word-sequence.js';
+import { Tokenizer, tokenizerFromJSON } from '../../src/data/tokenizer.js';
+import { Vocabulary } from '../../src/data/vocabulary.js';
 import { ValueError } from '../../src/errors.js';
 
 // Counts in first-appearance order: b 1, a 2, c 3, d 1, e 1.

@@ -6,10 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from '../../src/errors.js';
-import {
-  BaseLoss, binaryCrossentropy, categoricalCrossentropy, getLoss, Loss, meanAbsoluteError, meanSquaredError,
-  sparseCategoricalCrossentropy,
-} from '../../src/model/losses.js';
+import { BaseLoss } from '../../src/model/base-loss.js';
+import { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from '../../src/model/crossentropy-losses.js';
+import { getLoss, Loss } from '../../src/model/losses.js';
+import { meanAbsoluteError, meanSquaredError } from '../../src/model/regression-losses.js';
 import { Random } from '../../src/random.js';
 
 await tf.setBackend('cpu');

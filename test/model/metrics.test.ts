@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { ValueError } from '../../src/errors.js';
-import { binaryCrossentropy, categoricalCrossentropy, getLoss, Loss, meanSquaredError, sparseCategoricalCrossentropy } from '../../src/model/losses.js';
+import { binaryCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from '../../src/model/crossentropy-losses.js';
+import { getLoss, Loss } from '../../src/model/losses.js';
+import { meanSquaredError } from '../../src/model/regression-losses.js';
 import {
   accuracyKind, BinaryAccuracy, CategoricalAccuracy, Metric, resolveMetric, SparseCategoricalAccuracy,
 } from '../../src/model/metrics.js';

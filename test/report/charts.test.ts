@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  compactJSON, heatmapChart, hiddenStateHeatmap, historyChart, lineChart, renderSVG, svgToPNG, writeChart,
-} from '../../src/report/charts.js';
+import { heatmapChart, hiddenStateHeatmap } from '../../src/report/heatmap-chart.js';
+import { historyChart, lineChart } from '../../src/report/line-chart.js';
+import { renderSVG, svgToPNG } from '../../src/report/render-chart.js';
+import { compactJSON, writeChart } from '../../src/report/write-chart.js';
 import { ValueError } from '../../src/errors.js';
 import { Tensor } from '../../src/tensor.js';
 

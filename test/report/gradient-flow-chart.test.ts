@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gradientFlowChart, gradientFlowCompareChart, probeHiddenHeatmap, spreadPick } from '../../src/report/gradient-flow-chart.js';
-import { writeChart, LineChartData, HeatmapData } from '../../src/report/charts.js';
+import { LineChartData, HeatmapData } from '../../src/report/chart.js';
+import { writeChart } from '../../src/report/write-chart.js';
 import type { GradientFlowRecord } from '../../src/model/gradient-flow.js';
 import { ValueError } from '../../src/errors.js';
 

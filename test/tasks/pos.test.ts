@@ -1,4 +1,4 @@
-// The POS tagger task (src/tasks/pos.ts): word features, the featurizer's vocabularies and ids, the
+// The POS tagger task (src/tasks/pos-*.ts): word features, the featurizer's vocabularies and ids, the
 // model's layout, end-to-end training on a tiny corpus, save → load → the same tags, evaluation
 // arithmetic, error messages, and (when present) the real UD English-EWT files.
 import { test } from 'node:test';
@@ -12,10 +12,11 @@ import { ValueError } from '../../src/errors.js';
 import { loadModelDir, saveModelDir } from '../../src/io/model-dir.js';
 import { readConlluFile } from '../../src/io/read-text.js';
 import { Tensor } from '../../src/tensor.js';
-import {
-  buildPosModel, DEFAULT_POS_FEATURES, evaluatePosTagger, featureValue, formatConfusionMatrix, formatTagTable,
-  mostFrequentTagBaseline, PosFeaturizer, PosTagger, trainPosTagger, wordKey, wordShape,
-} from '../../src/tasks/pos.js';
+import { evaluatePosTagger, formatConfusionMatrix, formatTagTable, mostFrequentTagBaseline } from '../../src/tasks/pos-evaluate.js';
+import { DEFAULT_POS_FEATURES, featureValue, PosFeaturizer, wordKey, wordShape } from '../../src/tasks/pos-features.js';
+import { buildPosModel } from '../../src/tasks/pos-model.js';
+import { PosTagger } from '../../src/tasks/pos-tagger.js';
+import { trainPosTagger } from '../../src/tasks/pos-train.js';
 import { conlluText, TAGGED, TAGGED_DEV, taggedSentences } from './tiny-corpora.js';
 
 const EWT = join(process.cwd(), '..', 'shared', 'data', 'ud-english-ewt');
