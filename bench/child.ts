@@ -5,8 +5,11 @@
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { makeEngine, Engine, ModelLike } from './engines.js';
+import { runMemory } from './memory.js';
 import type { BenchOptions, WorkloadId } from './options.js';
-import { Arrays, sizes, TrainData, Workload, workloads } from './workloads.js';
+import { perBatchSec, planPartialEpoch } from './projection.js';
+import { cpuNow, emptyRow, finishRow, median, Row } from './row.js';
+import { Arrays, rowsOf, sizes, TrainData, Workload, workloads } from './workloads.js';
 
 export interface ChildConfig {
   workload: WorkloadId;
@@ -15,31 +18,7 @@ export interface ChildConfig {
   resultPath: string;
 }
 
-export type Status = 'ok' | 'skipped' | 'timeout' | 'error';
-
-export interface Row {
-  workload: string;
-  engine: string;
-  status: Status;
-  /** What one timed unit is: an epoch, a whole fit, one predict call, one matmul. */
-  unit: 'epoch' | 'fit' | 'call' | 'matmul';
-  /** Median seconds per unit over the timed units (warm-up excluded). */
-  medianSec: number | null;
-  timesSec: number[];
-  samplesPerUnit: number | null;
-  samplesPerSec: number | null;
-  /** GEMM FLOPs of one unit (see workloads.ts for the count) and the rate achieved. */
-  flopsPerUnit: number | null;
-  gflops: number | null;
-  /** Process CPU seconds per wall second over the timed units (≈1 single-threaded and unloaded; less when the machine is shared). */
-  cpuShare: number | null;
-  warmupSec: number | null;
-  /** Max resident set size of the child process (MiB). */
-  peakRssMB: number | null;
-  notes: string[];
-  message?: string;
-  extra?: Record<string, unknown>;
-}
+export type { Row, Status } from './row.js';
 
 export interface ChildResult {
   workload: string;
@@ -53,46 +32,8 @@ export interface ChildResult {
   loadavg: number[];
 }
 
-const median = (a: number[]): number => {
-  const s = [...a].sort((p, q) => p - q);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const cpuNow = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const log = (msg: string) => process.stderr.write(`[${cfgEngine}/${cfgWorkload}] ${msg}\n`);
 let cfgEngine = '', cfgWorkload = '';
-
-function emptyRow(w: string, engine: string, unit: Row['unit']): Row {
-  return {
-    workload: w, engine, status: 'ok', unit, medianSec: null, timesSec: [], samplesPerUnit: null, samplesPerSec: null,
-    flopsPerUnit: null, gflops: null, cpuShare: null, warmupSec: null, peakRssMB: null, notes: [],
-  };
-}
-
-function finishRow(row: Row, times: number[], cpu: number, samples: number | null, flops: number | null): Row {
-  row.timesSec = times;
-  row.medianSec = times.length ? median(times) : null;
-  const wall = times.reduce((a, b) => a + b, 0);
-  row.cpuShare = wall > 0 ? cpu / wall : null;
-  row.samplesPerUnit = samples;
-  if (row.medianSec) {
-    row.samplesPerSec = samples === null ? null : samples / row.medianSec;
-    row.flopsPerUnit = flops;
-    row.gflops = flops === null ? null : flops / row.medianSec / 1e9;
-  }
-  return row;
-}
-
-function rowsOf(a: Arrays, n: number): Arrays {
-  const rx = a.x.length / a.xShape[0], ry = a.y.length / a.yShape[0];
-  return {
-    x: a.x.subarray(0, n * rx), xShape: [n, ...a.xShape.slice(1)],
-    y: a.y.subarray(0, n * ry), yShape: [n, ...a.yShape.slice(1)],
-  };
-}
 
 async function runMatmul(engine: Engine, w: Workload, o: BenchOptions): Promise<Row[]> {
   const n = sizes(o).matmulN;
@@ -118,6 +59,8 @@ export interface Partial {
   batchesPerUnit: number;
   /** Seconds since the unit in progress started. */
   unitSec: number;
+  /** Whole epoch / the partial one being timed (1 for whole epochs). */
+  scale?: number;
 }
 let partialPath = '';
 let partial: Partial | null = null;
@@ -139,23 +82,30 @@ async function fitOnce(engine: Engine, model: ModelLike, a: Arrays, w: Workload,
     partial.batchesPerUnit = epochs * Math.ceil(a.xShape[0] / w.batchSize!);
     partial.unitSec = 0;
   }
-  // Batch progress for the partial file, on tfjs only: its fit runs its callback machinery on every batch
-  // anyway, while a tsrnn fit without batch hooks skips it (and tsrnn never comes near a timeout).
+  // Batch progress for the partial file, and batch end times, on tfjs only: its fit runs its callback
+  // machinery on every batch anyway, while a tsrnn fit without batch hooks skips it (and tsrnn never comes
+  // near a timeout or a projected epoch).
+  const batchEnds: number[] = [];
   const callbacks = engine.name.startsWith('tfjs') ? {
     onBatchEnd: () => {
+      batchEnds.push((performance.now() - t0) / 1000);
       if (!partial) return;
       partial.batchesDone++;
-      partial.unitSec = (performance.now() - t0) / 1000;
+      partial.unitSec = batchEnds[batchEnds.length - 1];
       savePartial(false);
     },
   } : undefined;
   const h = await model.fit(x, y, { epochs, batchSize: w.batchSize, verbose: 0, ...(v ? { validationData: v } : {}), ...(callbacks ? { callbacks } : {}) });
   const sec = (performance.now() - t0) / 1000;
   for (const t of [x, y, ...(v ?? [])]) engine.dispose(t);
-  return { sec, history: h.history };
+  return { sec, history: h.history, batchEnds };
 }
 
-/** Training workloads: a warm-up fit on a few batches (excluded), then timed epochs until --epochs or --budget. */
+/**
+ * Training workloads: a warm-up fit on a few batches (excluded), then timed epochs until --epochs or
+ * --budget; an epoch that the warm-up says would exceed --max-epoch-sec is timed on its first batches
+ * and projected (projection.ts).
+ */
 async function runTraining(engine: Engine, w: Workload, d: TrainData, o: BenchOptions): Promise<Row[]> {
   const s = sizes(o);
   const row = emptyRow(w.id, engine.name, w.kind === 'fit' ? 'fit' : 'epoch');
@@ -166,27 +116,49 @@ async function runTraining(engine: Engine, w: Workload, d: TrainData, o: BenchOp
   // warm-up: the whole-fit workload warms up with one whole fit; epoch workloads with a few batches
   const warmN = w.kind === 'fit' ? d.xShape[0] : Math.min(d.xShape[0], s.warmBatches * bs);
   partial = { phase: 'warm-up', unit: row.unit, timesSec: [], batchesDone: 0, batchesPerUnit: 0, unitSec: 0 };
-  const warm = await fitOnce(engine, model, rowsOf(d, warmN), w, epochsPerCall, d.val ? rowsOf(d.val, Math.min(bs, d.val.xShape[0])) : undefined);
+  const warmVal = d.val ? Math.min(bs, d.val.xShape[0]) : 0;
+  const warm = await fitOnce(engine, model, rowsOf(d, warmN), w, epochsPerCall, d.val ? rowsOf(d.val, warmVal) : undefined);
   row.warmupSec = warm.sec;
   log(`warm-up ${warm.sec.toFixed(2)} s`);
 
+  // A long epoch is timed on its first k batches (and the same share of the validation set), projected × n/k.
+  const perBatch = perBatchSec(warm.sec, warm.batchEnds, warmN, warmVal, bs);
+  const plan = w.kind === 'epochs'
+    ? planPartialEpoch({ perBatchSec: perBatch, trainSamples: d.xShape[0], valSamples: d.val?.xShape[0] ?? 0, batchSize: bs, maxEpochSec: o.maxEpochSec })
+    : null;
+  const train = plan ? rowsOf(d, plan.trainSamples) : d;
+  const val = plan && d.val ? rowsOf(d.val, plan.valSamples) : d.val;
+  const scale = plan?.scale ?? 1;
+  log(`after warm-up: ${perBatch.toFixed(3)} s/batch`);
+  if (plan) {
+    log(`epoch ≈ ${plan.estimatedEpochSec.toFixed(0)} s (${perBatch.toFixed(2)} s/batch) > --max-epoch-sec ${o.maxEpochSec}: ` +
+      `timing ${plan.fromBatches} of ${plan.ofBatches} batches (+ ${plan.valSamples} validation samples), × ${scale.toFixed(3)}`);
+  }
+
   const times: number[] = [];
+  const measured: number[] = [];
   const losses: Record<string, number[]> = {};
   const c0 = cpuNow();
   let spent = 0;
   partial.phase = 'timed';
   partial.timesSec = times;
+  partial.scale = scale;
   while (times.length < o.epochs) {
-    const r = await fitOnce(engine, model, d, w, epochsPerCall, d.val);
-    times.push(r.sec);
+    const r = await fitOnce(engine, model, train, w, epochsPerCall, val);
+    measured.push(r.sec);
+    times.push(r.sec * scale);
     savePartial(true);
     spent += r.sec;
     for (const [k, v] of Object.entries(r.history)) (losses[k] ??= []).push(v[v.length - 1]);
-    log(`${row.unit} ${times.length}: ${r.sec.toFixed(2)} s, loss ${losses.loss?.at(-1)?.toFixed(5)}`);
-    if (spent >= o.budget) break;
+    log(`${row.unit} ${times.length}: ${r.sec.toFixed(2)} s${plan ? ` (${plan.fromBatches}/${plan.ofBatches} batches: ${(r.sec * scale).toFixed(1)} s projected)` : ''}, ` +
+      `loss ${losses.loss?.at(-1)?.toFixed(5)}`);
+    // another epoch only if it should end within the budget (judged by the last one)
+    if (spent + r.sec > o.budget) break;
   }
-  finishRow(row, times, cpuNow() - c0, w.samples!(d), w.flops!(d));
-  row.extra = { logs: losses, batchSize: bs, trainSamples: d.xShape[0], valSamples: d.val?.xShape[0] ?? 0 };
+  // samples/s and GFLOP/s are of the whole epoch over its projected time: the same rate as measured
+  finishRow(row, times, cpuNow() - c0, w.samples!(d), w.flops!(d), spent);
+  row.extra = { logs: losses, batchSize: bs, trainSamples: d.xShape[0], valSamples: d.val?.xShape[0] ?? 0, warmPerBatchSec: perBatch };
+  if (plan) row.projected = { ...plan, measuredSec: median(measured), measuredTimesSec: measured, perBatchSec: perBatch };
   return [row];
 }
 
@@ -270,6 +242,7 @@ async function main(): Promise<void> {
     result.notes = engine.notes;
     if (w.kind === 'matmul') result.rows = await runMatmul(engine, w, o);
     else if (w.kind === 'infer') result.rows = await runInference(engine, w, data!, o);
+    else if (w.kind === 'memory') result.rows = await runMemory(engine, w, data!, o);
     else result.rows = await runTraining(engine, w, data!, o);
   } catch (e) {
     const err = e as Error;

@@ -29,7 +29,11 @@ export interface Engine {
   dispose(t: unknown): void;
   /** Seconds of one M×K×N matmul, `reps` times after a warm-up, with the result read back. */
   matmulTimes(n: number, reps: number, budgetSec: number): number[];
+  /** The engine's own memory accounting (tsrnn: its wasm arena; tfjs: tf.memory()), MiB or counts. */
+  memory(): Record<string, number>;
 }
+
+const MiB = 2 ** 20;
 
 function randomMatrix(n: number, seed: number): Float32Array {
   const r = new tsrnn.Random(seed);
@@ -104,6 +108,11 @@ export async function tsrnnEngine(name: string): Promise<Engine> {
     tensor: (a) => new tsrnn.Tensor(a.data, a.shape),
     read: (t) => (t as tsrnn.Tensor).data,
     dispose: () => {},
+    memory: (): Record<string, number> => {
+      if (typeof api.backendInfo !== 'function') return {};
+      const a = (api.backendInfo() as { arena?: { inUse: number; peak: number; memoryBytes: number; blocks: number } }).arena;
+      return a ? { arenaInUseMiB: a.inUse / MiB, arenaPeakMiB: a.peak / MiB, arenaMemoryMiB: a.memoryBytes / MiB, arenaBlocks: a.blocks } : {};
+    },
     matmulTimes: (n, reps, budget) => {
       const alloc = backend?.allocFloat32 ?? ((k: number) => new Float32Array(k));
       const A = alloc(n * n), B = alloc(n * n), C = alloc(n * n);
@@ -157,6 +166,10 @@ export async function tfjsEngine(name: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Engine
     tensor: (a) => tf.tensor(a.data, a.shape),
     read: (t) => (t as tfType.Tensor).dataSync() as Float32Array,
     dispose: (t) => (t as tfType.Tensor).dispose(),
+    memory: () => {
+      const m = tf.memory();
+      return { numTensors: m.numTensors, numDataBuffers: m.numDataBuffers, tensorMiB: m.numBytes / MiB };
+    },
     matmulTimes: (n, reps, budget) => {
       const A = tf.tensor(randomMatrix(n, 1), [n, n]), B = tf.tensor(randomMatrix(n, 2), [n, n]);
       return timeReps(reps, budget, () => {

@@ -8,15 +8,15 @@ const DEFAULT_UD = resolve(dirname(fileURLToPath(import.meta.url)), '../../share
 
 export const ENGINES = ['tsrnn', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
-/** Workload ids in run order; `--only` also takes the numbers of the brief (1..7). */
+/** Workload ids in run order; `--only` also takes their numbers (0..8). */
 export const WORKLOAD_IDS = [
-  'matmul', 'seed', 'mult-simplernn', 'mult-lstm', 'mult-gru', 'mult-gru-ra', 'text', 'pos', 'infer',
+  'matmul', 'seed', 'mult-simplernn', 'mult-lstm', 'mult-gru', 'mult-gru-ra', 'text', 'pos', 'infer', 'memory',
 ] as const;
 export type WorkloadId = (typeof WORKLOAD_IDS)[number];
 
 const NUMBERED: Record<string, WorkloadId[]> = {
   '0': ['matmul'], '1': ['seed'], '2': ['mult-simplernn'], '3': ['mult-lstm'], '4': ['mult-gru', 'mult-gru-ra'],
-  '5': ['text'], '6': ['pos'], '7': ['infer'],
+  '5': ['text'], '6': ['pos'], '7': ['infer'], '8': ['memory'],
 };
 
 export interface BenchOptions {
@@ -26,15 +26,19 @@ export interface BenchOptions {
   engines: string[];
   /** Most timed epochs (or timed calls of whole-fit workloads) per child. */
   epochs: number;
-  /** Seconds of timed work after which a child starts no further timed epoch (it always times at least one). */
+  /** Seconds of timed work: another timed epoch starts only if it should end within them (always at least one). */
   budget: number;
   /** Seconds before a child is killed and reported as timed out. */
   timeout: number;
+  /** An epoch estimated longer than this is timed on its first batches and projected (0: always whole epochs). */
+  maxEpochSec: number;
   out: string | null;
   udDir: string;
   posSentences: number;
   posMaxLen: number;
   seed: number;
+  /** Run the memory workload on the tfjs engines too (a tenth of tsrnn's batches). */
+  memoryPeers: boolean;
   /** Add the matmul rate rows (needed for the "% of matmul" column); on unless --no-matmul. */
   matmul: boolean;
   verbose: boolean;
@@ -50,7 +54,7 @@ process per (workload, engine), and prints a table; the same goes to bench/resul
   --quick                 small data and one timed epoch per child (a smoke test, ~1-2 min)
   --only <list>           workloads by id or number (comma-separated):
                             0 matmul, 1 seed, 2 mult-simplernn, 3 mult-lstm, 4 mult-gru (+ mult-gru-ra),
-                            5 text, 6 pos, 7 infer
+                            5 text, 6 pos, 7 infer, 8 memory (tsrnn: memory over 10,000 batches)
   --engines <list>        default tsrnn,tfjs-cpu,tfjs-wasm; 'tsrnn' is tsrnn's defaults (wasm backend,
                           min(cores, 4) threads), and tsrnn-t1 (one thread, like both tfjs engines) is added
                           when that default is more than one thread
@@ -58,21 +62,27 @@ process per (workload, engine), and prints a table; the same goes to bench/resul
   --tsrnn-backend <list>  e.g. js,wasm: tsrnn engines tsrnn-js, tsrnn-wasm instead (tsrnn.setBackend);
                           with --tsrnn-threads too, every pair (tsrnn-wasm-t2)
   --epochs <k>            most timed epochs per child (default 3; --quick 1)
-  --budget <s>            no new timed epoch starts after this many seconds (default 45; --quick 5)
+  --budget <s>            another timed epoch starts only if, as long as the last, it ends within this many
+                          seconds of timed work (default 45; --quick 5)
+  --max-epoch-sec <s>     an epoch estimated (from the warm-up) to take longer is timed on its first k of n
+                          batches (k ≥ 8, about <s> seconds' worth, with the same share of the validation
+                          set) and reported × n/k, note 'p' (default 60; 0 = always whole epochs)
   --timeout <s>           kill a child after this many seconds, row "timed out" (default 900; --quick 120)
   --out <file>            JSON path (default bench/results/<time>.json)
   --ud-dir <dir>          UD English-EWT folder (default ../shared/data/ud-english-ewt)
   --pos-sentences <n>     training sentences for the POS epoch (default 1024; 0 = all 12,544)
   --pos-maxlen <n>        fixed padded length of POS sentences (default 64; longer ones are cut)
   --seed <n>              data and weight seed (default 1)
+  --memory-peers          run the memory workload on the tfjs engines too: 1,000 batches sampled every 100
+                          (about 1.5 min on tfjs-wasm, 5 min on tfjs-cpu); default tsrnn only
   --no-matmul             skip the matmul rate rows
   --verbose               show each child's output
 `;
 
 export function parseArgs(argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    quick: false, only: [...WORKLOAD_IDS], engines: [...ENGINES], epochs: NaN, budget: NaN, timeout: NaN, out: null,
-    udDir: DEFAULT_UD, posSentences: 1024, posMaxLen: 64, seed: 1, matmul: true, verbose: false,
+    quick: false, only: [...WORKLOAD_IDS], engines: [...ENGINES], epochs: NaN, budget: NaN, timeout: NaN, maxEpochSec: 60, out: null,
+    udDir: DEFAULT_UD, posSentences: 1024, posMaxLen: 64, seed: 1, memoryPeers: false, matmul: true, verbose: false,
     tsrnnVariantsGiven: false,
   };
   let threads: string[] = [];
@@ -98,7 +108,7 @@ export function parseArgs(argv: string[]): BenchOptions {
         for (const w of list(val())) {
           if (NUMBERED[w]) ids.push(...NUMBERED[w]);
           else if ((WORKLOAD_IDS as readonly string[]).includes(w)) ids.push(w as WorkloadId);
-          else throw new Error(`--only: unknown workload ${JSON.stringify(w)} (known: ${WORKLOAD_IDS.join(', ')} or 0-7)`);
+          else throw new Error(`--only: unknown workload ${JSON.stringify(w)} (known: ${WORKLOAD_IDS.join(', ')} or 0-8)`);
         }
         o.only = WORKLOAD_IDS.filter((w) => ids.includes(w));
         break;
@@ -115,11 +125,13 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--epochs': o.epochs = Math.floor(num(1)); break;
       case '--budget': o.budget = num(0); break;
       case '--timeout': o.timeout = num(1); break;
+      case '--max-epoch-sec': o.maxEpochSec = num(0); break;
       case '--out': o.out = resolve(val()); break;
       case '--ud-dir': o.udDir = resolve(val()); break;
       case '--pos-sentences': o.posSentences = Math.floor(num(0)); break;
       case '--pos-maxlen': o.posMaxLen = Math.floor(num(2)); break;
       case '--seed': o.seed = Math.floor(num(0)); break;
+      case '--memory-peers': o.memoryPeers = true; break;
       case '--no-matmul': o.matmul = false; break;
       case '--verbose': o.verbose = true; break;
       case '--help': case '-h': throw new HelpRequested();

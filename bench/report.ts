@@ -68,6 +68,7 @@ export function rowTags(r: Row, notesByEngine: Record<string, string[]>): string
   if (r.engine === 'tfjs-wasm') tags.push('c');
   const timed = r.timesSec.reduce((a, b) => a + b, 0);
   if (r.cpuShare !== null && r.cpuShare < 0.8 && timed > 1 && r.status === 'ok') tags.push('d');
+  if (r.projected) tags.push('p');
   return tags;
 }
 
@@ -76,9 +77,17 @@ export const TAG_LEGEND: Record<string, string> = {
   b: 'tfjs-wasm: no UnsortedSegmentSum kernel ships; a JS scatter-add over the wasm heap was registered',
   c: 'tfjs-wasm: SIMD on, 1 thread (Node gets no wasm threads)',
   d: 'the process got < 0.8 CPU-seconds per second while timed: the machine was busy, the time is inflated',
+  p: 'projected (--max-epoch-sec): the epoch timed on its first k of n training batches, with the same share of the validation set, ' +
+    'and scaled by n/k (the per-batch time is constant after warm-up)',
 };
 
-const UNIT_SHORT: Record<string, string> = { epoch: 'epoch', fit: 'fit', call: 'call', matmul: 'call' };
+/** The 'p' legend's k of n for each projected row. */
+function projectedList(rows: Row[]): string {
+  return rows.filter((r) => r.projected)
+    .map((r) => `${r.workload} ${r.engine} ${r.projected!.fromBatches} of ${r.projected!.ofBatches} (${r.projected!.measuredSec.toFixed(0)} s measured)`).join(', ');
+}
+
+const UNIT_SHORT: Record<string, string> = { epoch: 'epoch', fit: 'fit', call: 'call', matmul: 'call', batch: 'batch' };
 
 export function formatTable(rows: RatedRow[], notesByEngine: Record<string, string[]>): string[] {
   const header = ['workload', 'engine', 'median', 'per', 'n', 'CPU-s', 'samples/s', 'GFLOP/s', '% matmul', 'peak MiB', 'tsrnn ×faster', 'notes'];
@@ -115,7 +124,7 @@ export function formatTable(rows: RatedRow[], notesByEngine: Record<string, stri
   }
   if (used.size) {
     out.push('');
-    for (const t of [...used].sort()) out.push(`${t}: ${TAG_LEGEND[t]}`);
+    for (const t of [...used].sort()) out.push(`${t}: ${TAG_LEGEND[t]}${t === 'p' ? `: ${projectedList(rows)}` : ''}`);
   }
   return out;
 }
@@ -155,8 +164,12 @@ export function sanityLines(rows: Row[], engines: string[]): { lines: string[]; 
       const logs = r.extra!.logs as Record<string, number[]>;
       const first = (k: string) => (logs[k] ? logs[k][0].toPrecision(4) : null);
       const val = first('val_loss');
-      checks.push({ check: 'loss after first timed unit', workload: w, engine: r.engine, loss: logs.loss[0], valLoss: logs.val_loss?.[0] ?? null });
-      return `${r.engine} ${first('loss')}${val ? ` (val ${val})` : ''}`;
+      const pr = r.projected;
+      checks.push({
+        check: 'loss after first timed unit', workload: w, engine: r.engine, loss: logs.loss[0], valLoss: logs.val_loss?.[0] ?? null,
+        ...(pr ? { batches: pr.fromBatches, ofBatches: pr.ofBatches } : {}),
+      });
+      return `${r.engine} ${first('loss')}${val ? ` (val ${val})` : ''}${pr ? ` (after ${pr.fromBatches}/${pr.ofBatches} batches)` : ''}`;
     });
     lines.push(`${w}: loss after the first timed ${rs[0].unit} (same initial weights, own shuffles): ${parts.join(', ')}` +
       (w === 'pos' ? " (tfjs's losses ignore masks: its loss averages over the padded steps too, tsrnn's over real tokens only, as Keras)" : ''));

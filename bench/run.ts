@@ -10,6 +10,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildConfig, ChildResult, Partial, Row } from './child.js';
+import { memoryLines } from './memory.js';
 import { BenchOptions, HelpRequested, isTsrnn, parseArgs, USAGE, WorkloadId } from './options.js';
 import { formatTable, rateRows, sanityLines } from './report.js';
 import { sizes, workloads } from './workloads.js';
@@ -27,7 +28,7 @@ function plan(o: BenchOptions): Job[] {
   const jobs: Job[] = [];
   for (const w of ws) {
     for (const e of o.engines) {
-      if (w.tsrnnOnly && !isTsrnn(e)) continue;
+      if (w.tsrnnOnly && !isTsrnn(e) && !(w.id === 'memory' && o.memoryPeers)) continue;
       jobs.push({ workload: w.id, engine: e });
     }
   }
@@ -60,7 +61,8 @@ function timeoutResult(job: Job, o: BenchOptions, partialPath: string, wall: num
   if (p) {
     if (p.timesSec.length) msg += `; ${p.timesSec.length} timed ${p.unit}(s) done: ${p.timesSec.map((t) => t.toFixed(1)).join(', ')} s`;
     if (p.batchesDone > 0 && p.batchesPerUnit > 0) {
-      const projected = (p.unitSec / p.batchesDone) * p.batchesPerUnit;
+      // a partial epoch (--max-epoch-sec) is scaled to the whole one as its finished epochs were
+      const projected = (p.unitSec / p.batchesDone) * p.batchesPerUnit * (p.phase === 'timed' ? p.scale ?? 1 : 1);
       extra.projectedSec = projected;
       msg += `; ${p.phase === 'warm-up' ? 'warm-up' : `${p.unit} ${p.timesSec.length + 1}`} at batch ${p.batchesDone}/${p.batchesPerUnit} after ` +
         `${p.unitSec.toFixed(0)} s` + (p.phase === 'timed' ? ` (≈${projected.toFixed(0)} s/${p.unit} projected)` : '');
@@ -79,7 +81,9 @@ function runChild(job: Job, o: BenchOptions, tmp: string, index: number): Promis
   const cfg: ChildConfig = { workload: job.workload, engine: job.engine, options: o, resultPath };
   const t0 = performance.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'child.ts'), JSON.stringify(cfg)], {
+    // memory: gc() before each sample, so its heap figures are live data (bench/memory.ts)
+    const flags = job.workload === 'memory' ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...flags, '--import', 'tsx', join(here, 'child.ts'), JSON.stringify(cfg)], {
       cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -124,7 +128,9 @@ function progressLine(i: number, n: number, r: ChildResult): string {
   const parts = r.rows.map((row) => {
     if (row.status !== 'ok') return row.status === 'timeout' ? row.message ?? 'timed out' : `${row.status}: ${row.message ?? ''}`;
     const per = row.medianSec === null ? '—' : row.medianSec < 0.1 ? `${(row.medianSec * 1000).toFixed(2)} ms` : `${row.medianSec.toFixed(2)} s`;
+    const pr = row.projected;
     return `${row.workload === r.workload ? '' : `${row.workload} `}${per}/${row.unit} (n=${row.timesSec.length})` +
+      (pr ? ` projected from ${pr.fromBatches}/${pr.ofBatches} batches (${pr.measuredSec.toFixed(1)} s)` : '') +
       (row.gflops !== null ? ` ${row.gflops.toFixed(2)} GFLOP/s` : '');
   });
   return `${head} ${parts.join('; ')}  [${r.wallSec.toFixed(0)} s, ${r.rows[0]?.peakRssMB ?? '?'} MiB]`;
@@ -161,7 +167,8 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const s = sizes(o);
   console.log(`tsrnn benchmark${o.quick ? ' (--quick)' : ''}: ${jobs.length} runs, engines ${o.engines.join(', ')}; ` +
-    `≤${o.epochs} timed epochs or ${o.budget} s per run, timeout ${o.timeout} s`);
+    `≤${o.epochs} timed epochs or ${o.budget} s per run, ` +
+    `${o.maxEpochSec > 0 ? `epochs over ${o.maxEpochSec} s projected from their first batches` : 'whole epochs'}, timeout ${o.timeout} s`);
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const out = o.out ?? join(root, 'bench', 'results', `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   mkdirSync(dirname(out), { recursive: true });
@@ -229,6 +236,12 @@ async function main(): Promise<void> {
     console.log('');
     console.log('sanity:');
     for (const l of sanity.lines) console.log(`  ${l}`);
+  }
+  const mem = memoryLines(results.flatMap((r) => r.rows));
+  if (mem.length) {
+    console.log('');
+    console.log('memory over one long fit (MiB after the warm-up → at the end; flat: the second half moved less than max(0.5 MiB, 1%), counts not at all):');
+    for (const l of mem) console.log(`  ${l}`);
   }
   console.log('');
   console.log(`total ${(totalSec / 60).toFixed(1)} min`);

@@ -30,7 +30,7 @@ export interface TrainData extends Arrays {
   realSteps?: number;
 }
 
-export type Kind = 'matmul' | 'fit' | 'epochs' | 'infer';
+export type Kind = 'matmul' | 'fit' | 'epochs' | 'infer' | 'memory';
 
 export interface Workload {
   id: WorkloadId;
@@ -45,7 +45,7 @@ export interface Workload {
   fitEpochs?: number;
   /** The data, or a reason to skip. */
   data?: () => TrainData | { skip: string };
-  /** GEMM FLOPs of one timed unit (an epoch, a whole fit, a predict call), and how it was counted. */
+  /** GEMM FLOPs of one timed unit (an epoch, a whole fit, a predict call, a batch), and how it was counted. */
   flops?: (d: TrainData) => number;
   /** Training samples of one timed unit (for samples/s). */
   samples?: (d: TrainData) => number;
@@ -103,6 +103,19 @@ export function sizes(o: BenchOptions) {
     inferN: q ? 64 : 512,
     /** Warm-up batches before timed epochs (excluded from the timing). */
     warmBatches: q ? 1 : 2,
+    /** memory: training batches on tsrnn (and on a peer: memory.ts), memory sampled every memoryEvery. */
+    memoryBatches: q ? 1000 : 10000,
+    memoryEvery: q ? 100 : 500,
+    memoryT: 20,
+  };
+}
+
+/** The first n rows of a data set. */
+export function rowsOf(a: Arrays, n: number): Arrays {
+  const rx = a.x.length / a.xShape[0], ry = a.y.length / a.yShape[0];
+  return {
+    x: a.x.subarray(0, n * rx), xShape: [n, ...a.xShape.slice(1)],
+    y: a.y.subarray(0, n * ry), yShape: [n, ...a.yShape.slice(1)],
   };
 }
 
@@ -275,6 +288,21 @@ export function workloads(o: BenchOptions): Workload[] {
       },
       flops: (d) => d.xShape[0] * multForward(4, T),
       samples: (d) => d.xShape[0],
+    },
+    {
+      id: 'memory', kind: 'memory', tsrnnOnly: true,
+      title: `memory: LSTM(32) on ${s.memoryT}×2→Dense(1), batch 32, adam/mse, ${s.memoryBatches.toLocaleString('en')} batches in one fit, ` +
+        `memory sampled every ${s.memoryEvery} (one epoch)`,
+      model: (L) => [L.lstm({ units: 32, inputShape: [s.memoryT, 2], ...GATED }), L.dense({ units: 1 })],
+      loss: 'meanSquaredError', batchSize: 32,
+      data: () => {
+        const n = s.memoryEvery * 32;
+        const { x, y } = multiplicationTask({ n, timesteps: s.memoryT, seed: o.seed + 2 });
+        return { x: x.data, xShape: x.shape, y: y.data, yShape: y.shape, describe: `${n} multiplicationTask sequences of ${s.memoryT}×2 (seed ${o.seed + 2})` };
+      },
+      // per batch of 32
+      flops: () => 3 * 32 * (s.memoryT * rnnFwd(4, 2, 32) + denseFwd(32, 1)),
+      samples: () => 32,
     },
   ];
   return list;
