@@ -5,26 +5,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { main } from '../../src/cli/index.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { multiplicationTask, MULTIPLICATION_BASELINE_MSE } from '../../src/data/seed-tasks.js';
 import * as tsrnn from '../../src/index.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version as string;
-
-/** Runs the CLI in-process; returns the exit code and what it printed. */
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    print: (l) => out.push(l),
-    error: (l) => err.push(l),
-    progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
-  };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Runs the CLI from source in a child process (fit's own progress lines go to the real stdout). */
 function spawnCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -40,26 +26,26 @@ function spawnCli(args: string[]): { status: number | null; stdout: string; stde
 
 test('--version prints the package version; --help lists the commands and options', async () => {
   for (const flag of ['--version', '-V']) {
-    const r = await run(flag);
+    const r = await runCli(flag);
     assert.equal(r.code, 0);
     assert.equal(r.out, version);
   }
-  const top = await run('--help');
+  const top = await runCli('--help');
   assert.equal(top.code, 0);
   assert.match(top.out, /^Usage: tsrnn \[options\] \[command\]/);
   assert.match(top.out, /\n {2}demo\b/);
-  const demo = await run('demo', '--help');
+  const demo = await runCli('demo', '--help');
   assert.equal(demo.code, 0);
   assert.match(demo.out, /Usage: tsrnn demo/);
   assert.match(demo.out, /\n {2}sequence \[options\]/);
   assert.match(demo.out, /\n {2}multiplication \[options\]/);
-  const seq = await run('demo', 'sequence', '--help');
+  const seq = await runCli('demo', 'sequence', '--help');
   assert.equal(seq.code, 0);
   for (const o of ['--epochs <n>', '--seed <n>', '--out <dir>', '--batch-size <n>', '(default: 100)']) assert.ok(seq.out.includes(o), `help lists ${o}`);
-  const mul = await run('demo', 'multiplication', '--help');
+  const mul = await runCli('demo', 'multiplication', '--help');
   for (const o of ['--cell <name>', '--compare', '--epochs <n>', '--units <n>', '(default: 30)', 'simpleRNN, lstm, gru']) assert.ok(mul.out.includes(o), `help lists ${o}`);
   // no arguments: the help, exit 0
-  const none = await run();
+  const none = await runCli();
   assert.equal(none.code, 0);
   assert.match(none.out, /Usage: tsrnn/);
 });
@@ -80,12 +66,12 @@ test('bad options and commands: exit code 1 and a message naming the option, the
     [['demo', 'multiplication', '--samples', '10', '--test-size', '8'], /--test-size 8 of --samples 10 leaves 2 sequences to train on; at least 5 are needed/],
   ];
   for (const [args, message] of cases) {
-    const r = await run(...args);
+    const r = await runCli(...args);
     assert.equal(r.code, 1, `${args.join(' ')} exits with 1`);
     assert.match(r.err, message, `${args.join(' ')}: ${r.err}`);
   }
   // commander's errors point at the right help
-  assert.match((await run('demo', 'sequence', '--foo')).err, /run 'tsrnn demo sequence --help' for usage/);
+  assert.match((await runCli('demo', 'sequence', '--foo')).err, /run 'tsrnn demo sequence --help' for usage/);
   // cell names are forgiving about case and Keras spellings
   const { cellArg } = await import('../../src/cli/options.js');
   assert.deepEqual(['SimpleRNN', 'simple_rnn', 'rnn', 'LSTM', 'Gru'].map(cellArg), ['simpleRNN', 'simpleRNN', 'simpleRNN', 'lstm', 'gru']);
@@ -133,7 +119,7 @@ test('demo sequence --epochs 2: summary, Keras progress lines, predictions; char
     assert.ok(Math.abs(printed[1] - results.history.loss[1]) <= 1e-3 * results.history.loss[1], `${printed[1]} vs ${results.history.loss[1]}`);
 
     // in-process with the same seed (quiet): the same weights, training and predictions
-    const again = await run('demo', 'sequence', '--epochs', '2', '--seed', '7', '--verbose', '0', '--out', join(dir, 'seq2'));
+    const again = await runCli('demo', 'sequence', '--epochs', '2', '--seed', '7', '--verbose', '0', '--out', join(dir, 'seq2'));
     assert.equal(again.code, 0, again.err);
     const results2 = JSON.parse(readFileSync(join(dir, 'seq2', 'results.json'), 'utf8'));
     assert.deepEqual(results2.history, results.history);
@@ -149,7 +135,7 @@ const hasGatedCells = typeof (tsrnn.layers as Record<string, unknown>).lstm === 
 test('demo multiplication (small): test MSE from the held-out tail, the mean baseline, charts per cell', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsrnn-mul-'));
   try {
-    const r = await run('demo', 'multiplication', '--cell', 'simpleRNN', '--samples', '60', '--timesteps', '8', '--test-size', '20',
+    const r = await runCli('demo', 'multiplication', '--cell', 'simpleRNN', '--samples', '60', '--timesteps', '8', '--test-size', '20',
       '--epochs', '2', '--units', '4', '--seed', '5', '--out', dir);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /60 sequences of 8 steps/);
@@ -193,7 +179,7 @@ test('demo multiplication --compare: one run per cell, each as a single-cell run
     const dir = mkdtempSync(join(tmpdir(), 'tsrnn-cmp-'));
     const small = ['--samples', '40', '--timesteps', '6', '--test-size', '10', '--epochs', '1', '--units', '3', '--seed', '9'];
     try {
-      const r = await run('demo', 'multiplication', '--compare', ...small, '--out', dir);
+      const r = await runCli('demo', 'multiplication', '--compare', ...small, '--out', dir);
       assert.equal(r.code, 0, r.err);
       const results = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
       assert.deepEqual(Object.keys(results.cells), ['simpleRNN', 'lstm', 'gru']);
@@ -209,7 +195,7 @@ test('demo multiplication --compare: one run per cell, each as a single-cell run
       assert.deepEqual(cmp.series.map((s: { name: string }) => s.name), [
         'SimpleRNN loss', 'SimpleRNN val_loss', 'LSTM loss', 'LSTM val_loss', 'GRU loss', 'GRU val_loss', 'predict the mean',
       ]);
-      const single = await run('demo', 'multiplication', '--cell', 'gru', ...small, '--out', join(dir, 'gru-only'));
+      const single = await runCli('demo', 'multiplication', '--cell', 'gru', ...small, '--out', join(dir, 'gru-only'));
       assert.equal(single.code, 0, single.err);
       const alone = JSON.parse(readFileSync(join(dir, 'gru-only', 'results.json'), 'utf8'));
       assert.deepEqual(alone.cells.gru.history, results.cells.gru.history);

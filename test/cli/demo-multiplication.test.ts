@@ -5,23 +5,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/index.js';
-import type { CliIO } from '../../src/cli/io.js';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    print: (l) => out.push(l),
-    error: (l) => err.push(l),
-    progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
-  };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli } from '../helpers/cli.js';
 
 test('help: 100 epochs by default, the gradient-flow probe interval', async () => {
-  const r = await run('demo', 'multiplication', '--help');
+  const r = await runCli('demo', 'multiplication', '--help');
   assert.equal(r.code, 0);
   assert.match(r.out, /-e, --epochs <n> +training epochs \(default: 100\)/);
   assert.match(r.out, /--probe-every <n>\s+measure the gradient flow through time every n epochs\s+\(default: 1\)/);
@@ -32,7 +19,7 @@ test('help: 100 epochs by default, the gradient-flow probe interval', async () =
 test('demo multiplication --compare --epochs 1 (small): gradient-flow charts per cell and compared, numbers in results.json', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsrnn-mulgf-'));
   try {
-    const r = await run('demo', 'multiplication', '--compare', '--samples', '60', '--timesteps', '8', '--test-size', '20',
+    const r = await runCli('demo', 'multiplication', '--compare', '--samples', '60', '--timesteps', '8', '--test-size', '20',
       '--epochs', '1', '--units', '4', '--seed', '5', '--out', dir);
     assert.equal(r.code, 0, r.err);
     for (const cls of ['SimpleRNN', 'LSTM', 'GRU']) {

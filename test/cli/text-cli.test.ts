@@ -5,22 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/index.js';
-import type { CliIO } from '../../src/cli/io.js';
 import { UPOS_TAGS } from '../../src/data/conllu.js';
 import { conlluText, sentimentRows, TAGGED, TAGGED_DEV, tsvText } from '../tasks/tiny-corpora.js';
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    print: (l) => out.push(l),
-    error: (l) => err.push(l),
-    progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
-  };
-  const code = await main(args, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli } from '../helpers/cli.js';
 
 test('pos train on a tiny CoNLL-U folder, then pos tag with the saved model', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsrnn-cli-pos-'));
@@ -31,7 +18,7 @@ test('pos train on a tiny CoNLL-U folder, then pos tag with the saved model', as
     writeFileSync(join(data, 'tiny-ud-dev.conllu'), conlluText(TAGGED_DEV));
     writeFileSync(join(data, 'tiny-ud-test.conllu'), conlluText(TAGGED.slice(0, 4)));
     const out = join(dir, 'model');
-    const r = await run('pos', 'train', '--data', data, '--out', out, '--epochs', '3', '--units', '8', '--embedding-dim', '4', '--seed', '7');
+    const r = await runCli('pos', 'train', '--data', data, '--out', out, '--epochs', '3', '--units', '8', '--embedding-dim', '4', '--seed', '7');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /tiny-ud-train\.conllu \(12 sentences, 57 words\), dev 2 sentences, test 4 sentences/);
     assert.match(r.out, /Model: "sequential/);
@@ -48,7 +35,7 @@ test('pos train on a tiny CoNLL-U folder, then pos tag with the saved model', as
     assert.equal(results.confusion.length, 17);
     assert.equal(results.history.loss.length, 3);
 
-    const t = await run('pos', 'tag', '--model', out, 'The dog sleeps.', 'i work at google');
+    const t = await runCli('pos', 'tag', '--model', out, 'The dog sleeps.', 'i work at google');
     assert.equal(t.code, 0, t.err);
     const lines = t.out.split('\n');
     assert.equal(lines.length, 4 + 1 + 4);
@@ -63,24 +50,24 @@ test('pos: bad data folders, bad model folders and bad options give exit code 1 
   const dir = mkdtempSync(join(tmpdir(), 'tsrnn-cli-pos-bad-'));
   try {
     const missing = join(dir, 'nothing');
-    let r = await run('pos', 'train', '--data', missing);
+    let r = await runCli('pos', 'train', '--data', missing);
     assert.equal(r.code, 1);
     assert.equal(r.err, `error: --data ${missing}: no such folder`);
     writeFileSync(join(dir, 'x-train.conllu'), conlluText(TAGGED));
-    r = await run('pos', 'train', '--data', dir);
+    r = await runCli('pos', 'train', '--data', dir);
     assert.equal(r.code, 1);
     assert.match(r.err, /no \*-dev\.conllu file \(the folder should hold \*-train\.conllu, \*-dev\.conllu and \*-test\.conllu\)/);
     writeFileSync(join(dir, 'x-dev.conllu'), '1\tword\n');
-    r = await run('pos', 'train', '--data', dir, '--epochs', '1');
+    r = await runCli('pos', 'train', '--data', dir, '--epochs', '1');
     assert.equal(r.code, 1);
     assert.equal(r.err, `error: ${join(dir, 'x-dev.conllu')}, line 1: expected 10 tab-separated columns (ID FORM LEMMA UPOS XPOS FEATS HEAD DEPREL DEPS MISC), found 2`);
-    r = await run('pos', 'tag', '--model', dir, 'hello');
+    r = await runCli('pos', 'tag', '--model', dir, 'hello');
     assert.equal(r.code, 1);
     assert.match(r.err, /pos-tagger\.json not found: is .* a folder written by the matching 'train' command\?/);
-    r = await run('pos', 'train', '--data', dir, '--epochs', '0');
+    r = await runCli('pos', 'train', '--data', dir, '--epochs', '0');
     assert.equal(r.code, 1);
     assert.match(r.err, /option '-e, --epochs <n>' argument '0' is invalid\. expected an integer ≥ 1, got 0\./);
-    r = await run('pos', 'tag', 'hello');
+    r = await runCli('pos', 'tag', 'hello');
     assert.equal(r.code, 1);
     assert.match(r.err, /required option '-m, --model <dir>' not specified/);
   } finally {
@@ -96,7 +83,7 @@ test('sentiment train on tiny TSV files, then sentiment predict with the saved m
     writeFileSync(join(data, 'train.tsv'), tsvText(sentimentRows(64)));
     writeFileSync(join(data, 'dev.tsv'), tsvText(sentimentRows(16, 500)));
     const out = join(dir, 'model');
-    const r = await run('sentiment', 'train', '--data', data, '--out', out, '--epochs', '2', '--units', '4', '--embedding-dim', '4', '--cell', 'gru', '--class-weight', 'balanced');
+    const r = await runCli('sentiment', 'train', '--data', data, '--out', out, '--epochs', '2', '--units', '4', '--embedding-dim', '4', '--cell', 'gru', '--class-weight', 'balanced');
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /train\.tsv \(64 rows, 50\.00% positive\), .*dev\.tsv \(16 rows\)/);
     assert.match(r.out, /bidirectional gru, up to 2 epochs \(early stopping on dev accuracy\), seed 42, class weight "balanced"/);
@@ -105,7 +92,7 @@ test('sentiment train on tiny TSV files, then sentiment predict with the saved m
     const cfg = JSON.parse(readFileSync(join(out, 'sentiment.json'), 'utf8'));
     assert.equal(cfg.tokenizer.class_name, 'Tokenizer');
 
-    const p = await run('sentiment', 'predict', '--model', out, 'a gorgeous, witty film', 'a dull film');
+    const p = await runCli('sentiment', 'predict', '--model', out, 'a gorgeous, witty film', 'a dull film');
     assert.equal(p.code, 0, p.err);
     const lines = p.out.split('\n');
     assert.equal(lines.length, 2);
@@ -120,17 +107,17 @@ test('sentiment: a missing dev.tsv, a row without a label, a bad --class-weight'
   const dir = mkdtempSync(join(tmpdir(), 'tsrnn-cli-sentiment-bad-'));
   try {
     writeFileSync(join(dir, 'train.tsv'), tsvText(sentimentRows(8)));
-    let r = await run('sentiment', 'train', '--data', dir);
+    let r = await runCli('sentiment', 'train', '--data', dir);
     assert.equal(r.code, 1);
     assert.equal(r.err, `error: --data ${dir}: ${join(dir, 'dev.tsv')} not found (the folder should hold train.tsv and dev.tsv, 'sentence<TAB>label' rows)`);
     writeFileSync(join(dir, 'dev.tsv'), 'sentence\tlabel\nfine \t1\nno label here\n');
-    r = await run('sentiment', 'train', '--data', dir);
+    r = await runCli('sentiment', 'train', '--data', dir);
     assert.equal(r.code, 1);
     assert.equal(r.err, `error: ${join(dir, 'dev.tsv')}, line 3: missing label (column 2; the row has 1 field)`);
-    r = await run('sentiment', 'train', '--data', dir, '--class-weight', '2:1');
+    r = await runCli('sentiment', 'train', '--data', dir, '--class-weight', '2:1');
     assert.equal(r.code, 1);
     assert.match(r.err, /option '--class-weight <w>' argument '2:1' is invalid\. expected 'balanced', 'none' or weights like '0:1,1:2'/);
-    r = await run('sentiment', 'predict', '--model', join(dir, 'none'), 'text');
+    r = await runCli('sentiment', 'predict', '--model', join(dir, 'none'), 'text');
     assert.equal(r.code, 1);
     assert.match(r.err, /sentiment\.json not found/);
   } finally {

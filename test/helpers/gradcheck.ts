@@ -67,28 +67,23 @@ export function gradCheck(layer: Layer, x: Tensor, opts: GradCheckOptions = {}):
     );
   };
 
+  // central difference of the loss in arr[i] (an input or weight entry, restored after)
+  const numeric = (arr: Float32Array, i: number): number => {
+    const orig = arr[i];
+    arr[i] = orig + eps;
+    const lp = lossOf(layer, x, r, mask);
+    arr[i] = orig - eps;
+    const lm = lossOf(layer, x, r, mask);
+    arr[i] = orig;
+    return (lp - lm) / (2 * eps);
+  };
+
   if (opts.checkInput !== false && dx) {
-    for (const i of pick(x.size)) {
-      const orig = x.data[i];
-      x.data[i] = orig + eps;
-      const lp = lossOf(layer, x, r, mask);
-      x.data[i] = orig - eps;
-      const lm = lossOf(layer, x, r, mask);
-      x.data[i] = orig;
-      compare(`dx[${i}]`, dx[i], (lp - lm) / (2 * eps));
-    }
+    for (const i of pick(x.size)) compare(`dx[${i}]`, dx[i], numeric(x.data, i));
   }
   layer.weights.forEach((w, k) => {
     if (!w.trainable) return;
-    for (const i of pick(w.size)) {
-      const orig = w.value[i];
-      w.value[i] = orig + eps;
-      const lp = lossOf(layer, x, r, mask);
-      w.value[i] = orig - eps;
-      const lm = lossOf(layer, x, r, mask);
-      w.value[i] = orig;
-      compare(`d${w.name}[${i}]`, grads[k][i], (lp - lm) / (2 * eps));
-    }
+    for (const i of pick(w.size)) compare(`d${w.name}[${i}]`, grads[k][i], numeric(w.value, i));
   });
   return worst;
 }

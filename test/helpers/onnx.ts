@@ -1,8 +1,12 @@
 // ONNX as an independent reference for the recurrent layers: reading the decoded ONNX backend test
-// fixtures (../shared/fixtures/onnx/*), turning ONNX RNN weights into Keras's layout, and writing a
-// one-node ONNX model (a few protobuf fields by hand) for onnxruntime-web to run.
+// fixtures (../shared/fixtures/onnx/*), turning ONNX RNN weights into Keras's layout, checking a layer's
+// last outputs against a fixture's Y_h, and writing a one-node ONNX model (a few protobuf fields by hand)
+// for onnxruntime-web to run.
+import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Layer } from '../../src/layers/layer.js';
+import { Tensor } from '../../src/tensor.js';
 
 export const ONNX_FIXTURES = '../shared/fixtures/onnx';
 
@@ -66,6 +70,52 @@ export function kerasToOnnxKernel(k: ArrayLike<number>, U: number, n: number, ke
     for (let u = 0; u < U; u++) for (let i = 0; i < n; i++) out[(dst * U + u) * n + i] = k[i * G + g * U + u];
   });
   return out;
+}
+
+/**
+ * Runs each ONNX backend RNN fixture through `make(U, case)`: X (either layout) as a batch-major (B, T, I) batch,
+ * W and R in Keras's layout (`kerasToOnnx` gate order), Keras's single bias Wb + Rb (zeros when the case has no B).
+ * Asserts every sequence's last output matches Y_h to 1e-6; returns the worst abs error.
+ */
+export function checkOnnxLastOutputs(names: string[], kerasToOnnx: number[], make: (U: number, c: OnnxCase) => Layer): number {
+  let worst = 0;
+  for (const name of names) {
+    const c = loadOnnxCase(name);
+    const layout = c.node.effective_attributes.layout as number;
+    const U = c.node.effective_attributes.hidden_size as number;
+    const G = kerasToOnnx.length * U;
+    const X = c.inputs.X;
+    const [B, T, I] = layout === 1 ? X.dims : [X.dims[1], X.dims[0], X.dims[2]];
+    const x = new Float32Array(B * T * I);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        for (let i = 0; i < I; i++) x[(b * T + t) * I + i] = X.data[layout === 1 ? (b * T + t) * I + i : (t * B + b) * I + i];
+      }
+    }
+    const bias = new Float32Array(G);
+    if (c.inputs.B) {
+      const rows = onnxToKerasBias(c.inputs.B.data, U, kerasToOnnx);
+      for (let j = 0; j < G; j++) bias[j] = rows[j] + rows[G + j];
+    }
+    const layer = make(U, c);
+    layer.ensureBuilt([null, T, I]);
+    layer.setWeights([
+      new Tensor(onnxToKerasKernel(c.inputs.W.data, U, I, kerasToOnnx), [I, G]),
+      new Tensor(onnxToKerasKernel(c.inputs.R.data, U, U, kerasToOnnx), [U, G]),
+      new Tensor(bias, [G]),
+    ]);
+    const y = layer.apply(new Tensor(x, [B, T, I])) as Tensor;
+    // Y_h is the last step's h for every sequence; Y_h is [1, B, U] (layout 0) or [B, 1, U] (layout 1), both B×U flat
+    const yh = c.outputs.Y_h.data;
+    for (let b = 0; b < B; b++) {
+      for (let u = 0; u < U; u++) {
+        const e = Math.abs(y.data[(b * T + T - 1) * U + u] - yh[b * U + u]);
+        worst = Math.max(worst, e);
+        assert.ok(e <= 1e-6, `${name}: h[${b},${u}] = ${y.data[(b * T + T - 1) * U + u]}, ONNX gives ${yh[b * U + u]}`);
+      }
+    }
+  }
+  return worst;
 }
 
 // ---- a one-node ONNX model, written as protobuf by hand ----

@@ -1,6 +1,6 @@
-// Shared by the LSTM and GRU layer tests: running a stack of tsrnn layers and the same stack in
-// @tensorflow/tfjs on one batch, and comparing outputs, dL/dx and every weight gradient for the loss
-// L = Σ y ⊙ R (R a fixed random projection).
+// Shared by the layer tests: running a stack of tsrnn layers and the same stack in @tensorflow/tfjs on
+// one batch, and comparing outputs, dL/dx and every weight gradient for the loss L = Σ y ⊙ R (R a fixed
+// random projection); also the table-driven form over option combinations the recurrent layers use.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { Layer, Mask, Shape } from '../../src/layers/layer.js';
@@ -100,4 +100,74 @@ export function compareWithTfjs(mine: Layer[], theirs: tf.layers.Layer[], x: Ten
     }
   });
   return res;
+}
+
+/** The worst relative errors seen against tfjs over a test file, for the report line. */
+export class WorstErrors {
+  out = 0;
+  dx = 0;
+  grad = 0;
+  note(r: { out: number; dx: number; grad: number }): void {
+    this.out = Math.max(this.out, r.out);
+    this.dx = Math.max(this.dx, r.dx);
+    this.grad = Math.max(this.grad, r.grad);
+  }
+  /** Logs the figures and asserts they stay within 1e-5. */
+  report(label: string): void {
+    console.log(`${label} vs tfjs: worst rel err outputs ${this.out.toExponential(2)}, dx ${this.dx.toExponential(2)}, weight grads ${this.grad.toExponential(2)}`);
+    assert.ok(this.out <= 1e-5 && this.dx <= 1e-5 && this.grad <= 1e-5);
+  }
+}
+
+/**
+ * Builds the stack `mine` for (T, I) inputs with random weights (layer k seeded weightSeed + 10k) and copies
+ * them into `theirs`, the same stack in tfjs.
+ */
+export function twinWithTfjs(mine: Layer[], theirs: tf.layers.Layer[], T: number, I: number, weightSeed: number): void {
+  let shape: Shape = [null, T, I];
+  mine.forEach((l, k) => {
+    l.ensureBuilt(shape);
+    randomizeWeights(l, weightSeed + 10 * k);
+    shape = l.computeOutputShape(shape) as Shape;
+  });
+  let o: tf.Tensor = tf.zeros([1, T, I]);
+  for (const t of theirs) o = t.apply(o) as tf.Tensor;
+  theirs.forEach((t, k) => t.setWeights(mine[k].getWeights().map(toTf)));
+}
+
+/** Asserts outputs, dL/dx and every weight gradient of `mine` and its tfjs twin agree to 1e-5 (compareWithTfjs); notes them in `worst`. */
+export function assertAgreesWithTfjs(
+  mine: Layer[], theirs: tf.layers.Layer[], x: Tensor, what: string, worst: WorstErrors, mask: Mask = null, projSeed = 41,
+): TfjsAgreement {
+  const r = compareWithTfjs(mine, theirs, x, mask, projSeed);
+  assert.ok(r.out <= 1e-5, `${what}: outputs differ by ${r.out}`);
+  assert.ok(r.dx <= 1e-5, `${what}: dx differs by ${r.dx}`);
+  assert.ok(r.grad <= 1e-5, `${what}: ${r.gradName} gradient differs by ${r.grad}`);
+  worst.note(r);
+  return r;
+}
+
+export interface TfjsTableOptions {
+  /** The input batch (B, T, I). */
+  shape: [number, number, number];
+  /** Seeds of case n: its random weights, its input and (default 41) the loss projection R. */
+  seeds: (n: number) => { weights: number; input: number; proj?: number };
+  worst: WorstErrors;
+  mask?: Mask;
+}
+
+/**
+ * Table-driven tfjs agreement: for each option set, `make` gives a fresh layer and its tfjs twin, which get
+ * the same random weights (twinWithTfjs), then assertAgreesWithTfjs on one random batch. Returns the case count.
+ */
+export function tfjsAgreementOverOptions<O>(cases: O[], make: (o: O) => [Layer, tf.layers.Layer], opts: TfjsTableOptions): number {
+  const [B, T, I] = opts.shape;
+  cases.forEach((o, n) => {
+    const [mine, theirs] = make(o);
+    const s = opts.seeds(n);
+    twinWithTfjs([mine], [theirs], T, I, s.weights);
+    const what = `${opts.mask ? 'masked ' : ''}${JSON.stringify(o)}`;
+    assertAgreesWithTfjs([mine], [theirs], randomTensor([B, T, I], s.input), what, opts.worst, opts.mask ?? null, s.proj ?? 41);
+  });
+  return cases.length;
 }

@@ -6,15 +6,9 @@ import assert from 'node:assert/strict';
 import { lstmBackward, LstmBackwardBuffers, lstmForward, LstmForwardBuffers, LstmParams } from '../../src/kernels/lstm.js';
 import { ActivationName } from '../../src/kernels/activations.js';
 import { Random } from '../../src/random.js';
-
-type Fn = (v: number) => number;
-const F: Record<string, Fn> = {
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-  hardSigmoid: (v) => Math.min(1, Math.max(0, 0.2 * v + 0.5)),
-  tanh: Math.tanh,
-  relu: (v) => Math.max(0, v),
-  linear: (v) => v,
-};
+import {
+  assertAccumulated, Bump, caseBase, centralDiff, checkByFiniteDifferences, F64, FdCheck, MASK_ROWS, projLoss, randF32, RefArrays, scanReference, toFloat64,
+} from '../helpers/kernel-reference.js';
 
 interface Case {
   B: number; T: number; I: number; U: number;
@@ -26,75 +20,40 @@ interface Case {
   x: Float32Array; W: Float32Array; Wh: Float32Array; b: Float32Array;
 }
 
-function rand(rng: Random, n: number, s: number): Float32Array {
-  const a = new Float32Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniformRange(-s, s);
-  return a;
-}
-
 function makeCase(o: Partial<Case> & { seed?: number; maskRows?: number[][]; drop?: boolean; initState?: boolean } = {}): Case {
-  const rng = new Random(o.seed ?? 3);
-  const B = o.B ?? 3, T = o.T ?? 5, I = o.I ?? 4, U = o.U ?? 3;
-  let mask: Uint8Array | null = null;
-  if (o.maskRows) mask = Uint8Array.from(o.maskRows.flat());
-  let recDrop: Float32Array | null = null;
-  if (o.drop) {
-    recDrop = new Float32Array(B * U);
-    for (let i = 0; i < B * U; i++) recDrop[i] = rng.uniform() < 0.3 ? 0 : 1 / 0.7;
-  }
+  const { rng, ...base } = caseBase(o);
+  const { B, I, U } = base;
   return {
-    B, T, I, U, act: o.act ?? 'tanh', ra: o.ra ?? 'sigmoid', useBias: o.useBias ?? true, mask, recDrop,
-    h0: o.initState ? rand(rng, B * U, 0.5) : new Float32Array(B * U),
-    c0: o.initState ? rand(rng, B * U, 0.5) : new Float32Array(B * U),
-    x: rand(rng, B * T * I, 1), W: rand(rng, I * 4 * U, 0.5), Wh: rand(rng, U * 4 * U, 0.5), b: rand(rng, 4 * U, 0.3),
+    ...base, act: o.act ?? 'tanh', ra: o.ra ?? 'sigmoid', useBias: o.useBias ?? true,
+    c0: o.initState ? randF32(rng, B * U, 0.5) : new Float32Array(B * U),
+    x: randF32(rng, B * base.T * I, 1), W: randF32(rng, I * 4 * U, 0.5), Wh: randF32(rng, U * 4 * U, 0.5), b: randF32(rng, 4 * U, 0.3),
   };
 }
 
-/** Float64 reference: returns outputs (B,T,U). bump: add eps to h_t (output and state) after step t. */
-function reference(
-  c: Case, v: { x: Float64Array; W: Float64Array; Wh: Float64Array; b: Float64Array },
-  bump?: { b: number; t: number; u: number; eps: number },
-): Float64Array {
-  const { B, T, I, U, mask, recDrop } = c;
+/** Float64 reference: returns outputs (B,T,U). bump: add bump.d to h_t (output and state) after step t. */
+function reference(c: Case, v: RefArrays, bump?: Bump): Float64Array {
+  const { T, I, U, recDrop } = c;
   const G = 4 * U;
-  const out = new Float64Array(B * T * U);
-  const ra = F[c.ra], act = F[c.act];
-  for (let b = 0; b < B; b++) {
-    const h = Array.from(c.h0.subarray(b * U, b * U + U));
+  const ra = F64[c.ra], act = F64[c.act];
+  return scanReference(c, bump, (b) => {
     const cs = Array.from(c.c0.subarray(b * U, b * U + U));
-    let prevOut = new Array(U).fill(0);
-    for (let t = 0; t < T; t++) {
-      let o: number[];
-      if (mask && mask[b * T + t] === 0) {
-        o = prevOut.slice();
-      } else {
-        const z = new Array(G).fill(0);
-        for (let j = 0; j < G; j++) {
-          let s = c.useBias ? v.b[j] : 0;
-          for (let i = 0; i < I; i++) s += v.x[(b * T + t) * I + i] * v.W[i * G + j];
-          for (let k = 0; k < U; k++) s += h[k] * (recDrop ? recDrop[b * U + k] : 1) * v.Wh[k * G + j];
-          z[j] = s;
-        }
-        for (let u = 0; u < U; u++) {
-          const ig = ra(z[u]), fg = ra(z[U + u]), g = act(z[2 * U + u]), og = ra(z[3 * U + u]);
-          cs[u] = fg * cs[u] + ig * g;
-          h[u] = og * act(cs[u]);
-        }
-        o = h.slice();
+    return (t, h) => {
+      const z = new Array(G).fill(0);
+      for (let j = 0; j < G; j++) {
+        let s = c.useBias ? v.b[j] : 0;
+        for (let i = 0; i < I; i++) s += v.x[(b * T + t) * I + i] * v.W[i * G + j];
+        for (let k = 0; k < U; k++) s += h[k] * (recDrop ? recDrop[b * U + k] : 1) * v.Wh[k * G + j];
+        z[j] = s;
       }
-      if (bump && bump.b === b && bump.t === t) {
-        o[bump.u] += bump.eps;
-        h[bump.u] += bump.eps;
+      const hn = new Array<number>(U);
+      for (let u = 0; u < U; u++) {
+        const ig = ra(z[u]), fg = ra(z[U + u]), g = act(z[2 * U + u]), og = ra(z[3 * U + u]);
+        cs[u] = fg * cs[u] + ig * g;
+        hn[u] = og * act(cs[u]);
       }
-      for (let u = 0; u < U; u++) out[(b * T + t) * U + u] = o[u];
-      prevOut = o;
-    }
-  }
-  return out;
-}
-
-function f64(a: Float32Array): Float64Array {
-  return Float64Array.from(a);
+      return hn;
+    };
+  });
 }
 
 function params(c: Case): LstmParams {
@@ -125,7 +84,7 @@ function run(c: Case) {
   const out = new Float32Array(B * T * U);
   const h = c.h0.slice(), cc = c.c0.slice();
   lstmForward(params(c), c.x, out, h, cc, f);
-  const r = rand(new Random(99), B * T * U, 1);
+  const r = randF32(new Random(99), B * T * U, 1);
   const dx = new Float32Array(B * T * I);
   const grads = { kernel: new Float32Array(I * 4 * U), recurrentKernel: new Float32Array(U * 4 * U), bias: c.useBias ? new Float32Array(4 * U) : null };
   const hg = new Float32Array(B * T * U);
@@ -133,48 +92,20 @@ function run(c: Case) {
   return { out, h, c: cc, r, dx, grads, hg, f, w };
 }
 
-function lossOf(out: Float64Array, r: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < out.length; i++) s += out[i] * r[i];
-  return s;
-}
-
 function checkCase(name: string, c: Case): void {
   const res = run(c);
-  const v = { x: f64(c.x), W: f64(c.W), Wh: f64(c.Wh), b: f64(c.b) };
+  const v = toFloat64(c);
   // forward
   const ref = reference(c, v);
   for (let i = 0; i < ref.length; i++) assert.ok(Math.abs(res.out[i] - ref[i]) < 1e-5, `${name}: out[${i}] ${res.out[i]} vs ${ref[i]}`);
   // final states = the state after the last real step of each sample
   // (checked through the outputs for samples whose last step is real)
-  // gradients by central differences of the float64 reference
-  const eps = 1e-6;
-  const cmp = (what: string, analytic: number, numeric: number) =>
-    assert.ok(Math.abs(analytic - numeric) <= 1e-4 + 1e-3 * Math.abs(numeric), `${name}: ${what}: backward ${analytic}, finite differences ${numeric}`);
-  const fd = (arr: Float64Array, i: number) => {
-    const o = arr[i];
-    arr[i] = o + eps;
-    const lp = lossOf(reference(c, v), res.r);
-    arr[i] = o - eps;
-    const lm = lossOf(reference(c, v), res.r);
-    arr[i] = o;
-    return (lp - lm) / (2 * eps);
-  };
-  for (let i = 0; i < v.x.length; i++) cmp(`dx[${i}]`, res.dx[i], fd(v.x, i));
-  for (let i = 0; i < v.W.length; i++) cmp(`dW[${i}]`, res.grads.kernel[i], fd(v.W, i));
-  for (let i = 0; i < v.Wh.length; i++) cmp(`dWh[${i}]`, res.grads.recurrentKernel[i], fd(v.Wh, i));
-  if (c.useBias) for (let i = 0; i < v.b.length; i++) cmp(`db[${i}]`, res.grads.bias![i], fd(v.b, i));
-  else for (let i = 0; i < v.b.length; i++) assert.equal(fd(v.b, i), 0);
-  // the recorded total dL/dh_t: perturb h_t itself
-  for (let b = 0; b < c.B; b++) {
-    for (let t = 0; t < c.T; t++) {
-      for (let u = 0; u < c.U; u++) {
-        const lp = lossOf(reference(c, v, { b, t, u, eps }), res.r);
-        const lm = lossOf(reference(c, v, { b, t, u, eps: -eps }), res.r);
-        cmp(`dL/dh[${b},${t},${u}]`, res.hg[(b * c.T + t) * c.U + u], (lp - lm) / (2 * eps));
-      }
-    }
-  }
+  // gradients (and the recorded total dL/dh_t) by central differences of the float64 reference
+  const loss = (bump?: Bump) => projLoss(reference(c, v, bump), res.r);
+  const params: FdCheck['params'] = [['dx', res.dx, v.x], ['dW', res.grads.kernel, v.W], ['dWh', res.grads.recurrentKernel, v.Wh]];
+  if (c.useBias) params.push(['db', res.grads.bias!, v.b]);
+  checkByFiniteDifferences(name, { loss, params, hidden: { B: c.B, T: c.T, U: c.U, grads: res.hg }, atol: 1e-4, rtol: 1e-3 });
+  if (!c.useBias) for (let i = 0; i < v.b.length; i++) assert.equal(centralDiff(v.b, i, () => loss()), 0);
 }
 
 test('lstm kernel: forward and every gradient match a float64 reference (sigmoid, tanh)', () => {
@@ -186,13 +117,7 @@ test('lstm kernel: hardSigmoid gates, relu activation, no bias, nonzero initial 
 });
 
 test('lstm kernel: masks (right, left and inner padding, an all-padded row) with nonzero initial states', () => {
-  const maskRows = [
-    [1, 1, 1, 0, 0],
-    [0, 0, 1, 1, 1],
-    [1, 0, 1, 0, 1],
-    [0, 0, 0, 0, 0],
-  ];
-  checkCase('mask', makeCase({ B: 4, seed: 8, maskRows, initState: true }));
+  checkCase('mask', makeCase({ B: 4, seed: 8, maskRows: MASK_ROWS, initState: true }));
 });
 
 test('lstm kernel: recurrent dropout mask on h(t-1) in the recurrent product, with masks', () => {
@@ -226,8 +151,7 @@ test('lstm kernel: backward adds into the weight gradients and leaves the forwar
   const dx2 = new Float32Array(res.dx.length);
   lstmBackward(params(c), c.x, res.r.slice(), dx2, res.grads, res.f, res.w, null);
   const once = run(c).grads;
-  for (let i = 0; i < once.kernel.length; i++) assert.ok(Math.abs(res.grads.kernel[i] - 2 * once.kernel[i]) < 1e-6);
-  for (let i = 0; i < once.recurrentKernel.length; i++) assert.ok(Math.abs(res.grads.recurrentKernel[i] - 2 * once.recurrentKernel[i]) < 1e-6);
-  for (let i = 0; i < once.bias!.length; i++) assert.ok(Math.abs(res.grads.bias![i] - 2 * once.bias![i]) < 1e-6);
+  const g = (x: typeof once) => [x.kernel, x.recurrentKernel, x.bias!];
+  assertAccumulated(g(res.grads), g(once), (d) => d < 1e-6);
   assert.deepEqual(dx2, res.dx);
 });

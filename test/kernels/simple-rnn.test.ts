@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { simpleRnnBackward, simpleRnnForward } from '../../src/kernels/simple-rnn.js';
 import { ACTIVATIONS, ActivationName, activationNeedsInput } from '../../src/kernels/activations.js';
 import { Random } from '../../src/random.js';
+import { assertAccumulated, Bump, checkByFiniteDifferences, FdCheck, projLoss, randF32, scanReference } from '../helpers/kernel-reference.js';
 
 const SELU_A = 1.6732632423543772, SELU_S = 1.0507009873554805;
 // Written independently of src/kernels/activations.ts (float64).
@@ -39,44 +40,24 @@ interface Problem {
 }
 
 /** Reference forward in float64; `inject` adds a value to h_t after step t (for dL/dh_t). Returns hSeq (B,T,U). */
-function refForward(p: Problem, inject?: { b: number; t: number; u: number; d: number }): Float64Array {
-  const { B, T, I, U } = p;
-  const h = new Float64Array(B * T * U);
-  for (let b = 0; b < B; b++) {
-    let prev = Array.from(p.h0.subarray(b * U, (b + 1) * U));
-    for (let t = 0; t < T; t++) {
-      let cur: number[];
-      if (p.mask && p.mask[b * T + t] === 0) {
-        cur = prev.slice();
-      } else {
-        const z = new Array<number>(U).fill(0);
-        for (let u = 0; u < U; u++) {
-          let s = p.b ? p.b[u] : 0;
-          for (let i = 0; i < I; i++) s += p.x[(b * T + t) * I + i] * p.W[i * U + u];
-          for (let k = 0; k < U; k++) s += prev[k] * (p.r ? p.r[b * U + k] : 1) * p.Wh[k * U + u];
-          z[u] = s;
-        }
-        cur = act64(p.act, z);
-      }
-      if (inject && inject.b === b && inject.t === t) cur[inject.u] += inject.d;
-      for (let u = 0; u < U; u++) h[(b * T + t) * U + u] = cur[u];
-      prev = cur;
+function refForward(p: Problem, inject?: Bump): Float64Array {
+  const { T, I, U } = p;
+  // a masked step repeats the previous output; one before any real step outputs h0
+  return scanReference(p, inject, (b) => (t, prev) => {
+    const z = new Array<number>(U).fill(0);
+    for (let u = 0; u < U; u++) {
+      let s = p.b ? p.b[u] : 0;
+      for (let i = 0; i < I; i++) s += p.x[(b * T + t) * I + i] * p.W[i * U + u];
+      for (let k = 0; k < U; k++) s += prev[k] * (p.r ? p.r[b * U + k] : 1) * p.Wh[k * U + u];
+      z[u] = s;
     }
-  }
-  return h;
+    return act64(p.act, z);
+  }, 'h0');
 }
 
-function refLoss(p: Problem, inject?: { b: number; t: number; u: number; d: number }): number {
-  const h = refForward(p, inject);
-  let s = 0;
-  for (let i = 0; i < h.length; i++) s += h[i] * p.R[i];
-  return s;
-}
-
+/** n values uniform in [-scale, scale), quantized to float32 so the float32 kernel and the float64 reference see the same numbers. */
 function rand(rng: Random, n: number, scale: number): Float64Array {
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = rng.uniformRange(-scale, scale);
-  return a;
+  return Float64Array.from(randF32(rng, n, scale));
 }
 
 function makeProblem(act: ActivationName, opts: { mask?: boolean; drop?: boolean; bias?: boolean; seed?: number } = {}): Problem {
@@ -92,12 +73,10 @@ function makeProblem(act: ActivationName, opts: { mask?: boolean; drop?: boolean
     r = new Float64Array(B * U);
     for (let i = 0; i < r.length; i++) r[i] = i % 3 === 1 ? 0 : 1 / (1 - 0.3);
   }
-  // quantize to float32 so the float32 kernel and the float64 reference see the same numbers
-  const f = (a: Float64Array) => Float64Array.from(Float32Array.from(a));
   return {
-    B, T, I, U, act, mask, r: r ? f(r) : null,
-    x: f(rand(rng, B * T * I, 1)), W: f(rand(rng, I * U, 0.7)), Wh: f(rand(rng, U * U, 0.5)),
-    b: opts.bias === false ? null : f(rand(rng, U, 0.3)), h0: f(rand(rng, B * U, 0.5)), R: f(rand(rng, B * T * U, 1)),
+    B, T, I, U, act, mask, r: r ? Float64Array.from(Float32Array.from(r)) : null,
+    x: rand(rng, B * T * I, 1), W: rand(rng, I * U, 0.7), Wh: rand(rng, U * U, 0.5),
+    b: opts.bias === false ? null : rand(rng, U, 0.3), h0: rand(rng, B * U, 0.5), R: rand(rng, B * T * U, 1),
   };
 }
 
@@ -125,39 +104,14 @@ function runKernel(p: Problem) {
   return { hSeq, hT, dx, dW, dWh, db, dh0: carry, hidden };
 }
 
-/** Asserts every analytic entry matches a float64 central difference. */
+/** Asserts every analytic entry (dx, dW, dWh, db, dh0, the total dL/dh_t) matches a float64 central difference. */
 function checkAll(p: Problem, k: ReturnType<typeof runKernel>, label: string) {
-  const eps = 1e-6;
-  const cmp = (what: string, analytic: number, numeric: number) => {
-    assert.ok(
-      Math.abs(analytic - numeric) <= 2e-4 + 2e-4 * Math.abs(numeric),
-      `${label}: ${what}: kernel ${analytic}, finite differences ${numeric}`,
-    );
-  };
-  const fd = (arr: Float64Array, i: number) => {
-    const o = arr[i];
-    arr[i] = o + eps;
-    const lp = refLoss(p);
-    arr[i] = o - eps;
-    const lm = refLoss(p);
-    arr[i] = o;
-    return (lp - lm) / (2 * eps);
-  };
-  for (let i = 0; i < p.x.length; i++) cmp(`dx[${i}]`, k.dx[i], fd(p.x, i));
-  for (let i = 0; i < p.W.length; i++) cmp(`dW[${i}]`, k.dW[i], fd(p.W, i));
-  for (let i = 0; i < p.Wh.length; i++) cmp(`dWh[${i}]`, k.dWh[i], fd(p.Wh, i));
-  if (p.b) for (let i = 0; i < p.b.length; i++) cmp(`db[${i}]`, k.db![i], fd(p.b, i));
-  for (let i = 0; i < p.h0.length; i++) cmp(`dh0[${i}]`, k.dh0[i], fd(p.h0, i));
-  const { B, T, U } = p;
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      for (let u = 0; u < U; u++) {
-        const lp = refLoss(p, { b, t, u, d: eps });
-        const lm = refLoss(p, { b, t, u, d: -eps });
-        cmp(`dL/dh[b=${b},t=${t},u=${u}]`, k.hidden[(b * T + t) * U + u], (lp - lm) / (2 * eps));
-      }
-    }
-  }
+  const params: FdCheck['params'] = [['dx', k.dx, p.x], ['dW', k.dW, p.W], ['dWh', k.dWh, p.Wh]];
+  if (p.b) params.push(['db', k.db!, p.b]);
+  params.push(['dh0', k.dh0, p.h0]);
+  checkByFiniteDifferences(label, {
+    loss: (bump) => projLoss(refForward(p, bump), p.R), params, hidden: { B: p.B, T: p.T, U: p.U, grads: k.hidden }, atol: 2e-4, rtol: 2e-4,
+  });
 }
 
 /** max |a - b| / max(1, |b|): float32 rounding grows with the values (exponential reaches ~10). */
@@ -235,16 +189,14 @@ test('weight gradients accumulate (+=); T = 1 and T = 2 work', () => {
     dKernel: dW, dRecurrentKernel: dWh, dBias: db, dhCarry: new Float32Array(B * U), B, T, I, U, activation: 'tanh',
     mask: null, recurrentDropMask: r, hiddenGrads: null,
   });
-  for (let i = 0; i < dW.length; i++) assert.ok(Math.abs(dW[i] - 2 * one.dW[i]) <= 1e-6 * (1 + Math.abs(dW[i])));
-  for (let i = 0; i < dWh.length; i++) assert.ok(Math.abs(dWh[i] - 2 * one.dWh[i]) <= 1e-6 * (1 + Math.abs(dWh[i])));
-  for (let i = 0; i < db.length; i++) assert.ok(Math.abs(db[i] - 2 * one.db![i]) <= 1e-6 * (1 + Math.abs(db[i])));
+  assertAccumulated([dW, dWh, db], [one.dW, one.dWh, one.db!], (d, v) => d <= 1e-6 * (1 + Math.abs(v)));
 
   // the shortest sequences: no recurrence inside the batch (T = 1), one step of it (T = 2)
   const rng = new Random(5);
   for (const T of [1, 2]) {
     const q: Problem = { ...makeProblem('sigmoid'), T };
-    q.x = Float64Array.from(Float32Array.from(rand(rng, q.B * T * q.I, 1)));
-    q.R = Float64Array.from(Float32Array.from(rand(rng, q.B * T * q.U, 1)));
+    q.x = rand(rng, q.B * T * q.I, 1);
+    q.R = rand(rng, q.B * T * q.U, 1);
     checkAll(q, runKernel(q), `T=${T}`);
   }
 });

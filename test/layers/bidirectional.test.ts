@@ -4,7 +4,6 @@
 // mergeMode null and returnState through apply(), bad input, config round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/layers/index.js';
 import { Bidirectional, bidirectional, MergeMode } from '../../src/layers/bidirectional.js';
@@ -20,6 +19,7 @@ import { GRU, GRUArgs } from '../../src/layers/gru.js';
 import { Sequential } from '../../src/model/sequential.js';
 import { NotImplementedError, ValueError } from '../../src/errors.js';
 import { Tensor, tensor } from '../../src/tensor.js';
+import { loadKerasJsCases, skipUnless } from '../helpers/fixtures.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
 import { compareWithTfjs, relErr, toTf } from '../helpers/rnn-compare.js';
 import { lengthsMask, maxDiffAtRealSteps } from '../helpers/text-models.js';
@@ -296,16 +296,8 @@ test('config as tfjs writes it ({layer: {className, config}, mergeMode}); round 
   assert.throws(() => deserializeLayer({ className: 'Bidirectional', config: { layer: { className: 'Dense', config: { units: 2 } } } }), /not a recurrent layer/);
 });
 
-interface Fixture {
-  id: string;
-  config: { merge_mode: MergeMode; layer: { class_name: string; config: Record<string, unknown> } };
-  input: { data: number[]; shape: number[] };
-  weights: { data: number[]; shape: number[] }[];
-  expected: { data: number[]; shape: number[] };
-}
-
-test('keras-js fixtures (Keras 2.0): Bidirectional SimpleRNN / GRU / LSTM, every merge mode', { skip: existsSync(FIXTURES) ? false : `fixtures absent: ${FIXTURES}` }, () => {
-  const cases = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Fixture[];
+test('keras-js fixtures (Keras 2.0): Bidirectional SimpleRNN / GRU / LSTM, every merge mode', skipUnless(FIXTURES), () => {
+  const cases = loadKerasJsCases<{ merge_mode: MergeMode; layer: { class_name: string; config: Record<string, unknown> } }>(FIXTURES);
   assert.equal(cases.length, 8);
   for (const c of cases) {
     const ic = c.config.layer.config;

@@ -2,34 +2,18 @@
 // @tensorflow/tfjs (outputs and gradients), the Keras 2.0 fixtures of keras-js, errors and config.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { Dense, dense } from '../../src/layers/dense.js';
-import { Layer, resetLayerNames } from '../../src/layers/layer.js';
+import { resetLayerNames } from '../../src/layers/layer.js';
 import { ACTIVATIONS } from '../../src/kernels/activations.js';
 import { ValueError } from '../../src/errors.js';
 import { setSeed } from '../../src/random.js';
 import { Tensor, tensor } from '../../src/tensor.js';
+import { loadKerasJsCases, skipUnless } from '../helpers/fixtures.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
+import { assertAgreesWithTfjs, randomizeWeights, toTf, WorstErrors } from '../helpers/rnn-compare.js';
 
 await tf.setBackend('cpu');
-
-function randomizeWeights(layer: Layer, seed: number, scale = 0.6) {
-  layer.weights.forEach((w, k) => w.value.set(randomTensor(w.shape, seed + k, scale).data));
-}
-function toTf(t: Tensor): tf.Tensor {
-  return tf.tensor(Array.from(t.data), t.shape);
-}
-/** max |a - b| / max |b|: relative to the array's scale. */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return d / Math.max(s, 1e-12);
-}
 
 const KINKS = [-2.5, 0, 2.5, 6];
 function nearKink(layer: Dense, x: Tensor, d: number): boolean {
@@ -65,9 +49,8 @@ test('gradient check: every activation, 2-D and 3-D inputs, with and without bia
   assert.equal(n, ACTIVATIONS.length * 4);
 });
 
-let worst = { out: 0, grad: 0 };
-
 test('tfjs agreement: outputs, dx, dkernel and dbias for each activation, 2-D and 3-D', () => {
+  const worst = new WorstErrors();
   for (const activation of ACTIVATIONS) {
     if (activation === 'exponential') continue; // tfjs has no 'exponential' activation
     for (const shape of [[6, 5], [3, 4, 5]]) {
@@ -77,44 +60,16 @@ test('tfjs agreement: outputs, dx, dkernel and dbias for each activation, 2-D an
       const theirs = tf.layers.dense({ units: 4, activation: activation as 'relu' });
       theirs.apply(tf.zeros([1, ...shape.slice(1)]));
       theirs.setWeights(mine.getWeights().map(toTf));
-      const x = randomTensor(shape, 31, 1.5);
-      const xt = toTf(x);
-      const y = mine.forward(x, true, null);
-      const eo = relErr(y.dataSync(), (theirs.apply(xt) as tf.Tensor).dataSync());
-      assert.ok(eo <= 1e-5, `${activation} ${shape}: outputs differ by ${eo}`);
-      worst.out = Math.max(worst.out, eo);
-
-      const R = randomTensor(y.shape, 32);
-      const Rt = toTf(R);
-      for (const w of mine.weights) w.grad.fill(0);
-      const dx = mine.backward(R).dataSync();
-      const vars = theirs.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-      const loss = (inp: tf.Tensor) => tf.sum(tf.mul(theirs.apply(inp) as tf.Tensor, Rt)) as tf.Scalar;
-      const { grads } = tf.variableGrads(() => loss(xt), vars);
-      const ex = relErr(dx, tf.grad(loss)(xt).dataSync());
-      assert.ok(ex <= 1e-5, `${activation} ${shape}: dx differs by ${ex}`);
-      worst.grad = Math.max(worst.grad, ex);
-      vars.forEach((v, k) => {
-        const e = relErr(mine.weights[k].grad, grads[v.name].dataSync());
-        assert.ok(e <= 1e-5, `${activation} ${shape}: ${mine.weights[k].name} gradient differs by ${e}`);
-        worst.grad = Math.max(worst.grad, e);
-      });
+      assertAgreesWithTfjs([mine], [theirs], randomTensor(shape, 31, 1.5), `${activation} ${shape}`, worst, null, 32);
     }
   }
-  console.log(`Dense vs tfjs: worst output rel err ${worst.out.toExponential(2)}, worst gradient rel err ${worst.grad.toExponential(2)}`);
+  worst.report('Dense');
 });
 
 const FIXTURE = '../shared/fixtures/keras-js/Dense.json';
 
-test('keras-js fixtures (Keras 2.0): Dense.0-.5', { skip: existsSync(FIXTURE) ? false : `fixtures absent: ${FIXTURE}` }, () => {
-  interface Case {
-    id: string;
-    config: { units: number; activation: string; use_bias: boolean };
-    input: { data: number[]; shape: number[] };
-    weights: { data: number[]; shape: number[] }[];
-    expected: { data: number[]; shape: number[] };
-  }
-  const cases = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Case[];
+test('keras-js fixtures (Keras 2.0): Dense.0-.5', skipUnless(FIXTURE), () => {
+  const cases = loadKerasJsCases<{ units: number; activation: string; use_bias: boolean }>(FIXTURE);
   assert.equal(cases.length, 6);
   let worstFx = 0;
   for (const c of cases) {

@@ -3,7 +3,6 @@
 // keras-js, bad ids and shapes, config round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/layers/index.js';
 import { Embedding, embedding } from '../../src/layers/embedding.js';
@@ -13,6 +12,7 @@ import { setSeed } from '../../src/random.js';
 import { Tensor, tensor } from '../../src/tensor.js';
 import { SGD } from '../../src/optimizers/sgd.js';
 import { Sequential } from '../../src/model/sequential.js';
+import { loadKerasJsCases, skipUnless } from '../helpers/fixtures.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
 import { relErr } from '../helpers/rnn-compare.js';
 import { paddedIds } from '../helpers/text-models.js';
@@ -179,16 +179,8 @@ test('declares its input shape as tfjs does ([batchSize, inputLength]), and its 
   assert.deepEqual(back.getConfig(), c);
 });
 
-interface Fixture {
-  id: string;
-  config: { input_dim: number; output_dim: number; input_length: number; mask_zero: boolean };
-  input: { data: number[]; shape: number[] };
-  weights: { data: number[]; shape: number[] }[];
-  expected: { data: number[]; shape: number[] };
-}
-
-test('keras-js fixtures (Keras 2.0): Embedding outputs', { skip: existsSync(FIXTURES) ? false : `fixtures absent: ${FIXTURES}` }, () => {
-  const cases = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Fixture[];
+test('keras-js fixtures (Keras 2.0): Embedding outputs', skipUnless(FIXTURES), () => {
+  const cases = loadKerasJsCases<{ input_dim: number; output_dim: number; input_length: number; mask_zero: boolean }>(FIXTURES);
   assert.equal(cases.length, 3);
   for (const c of cases) {
     const l = embedding({ inputDim: c.config.input_dim, outputDim: c.config.output_dim, inputLength: c.config.input_length, maskZero: c.config.mask_zero });

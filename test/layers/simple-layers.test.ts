@@ -7,27 +7,15 @@ import { Dropout, dropout } from '../../src/layers/dropout.js';
 import { activation } from '../../src/layers/activation.js';
 import { flatten } from '../../src/layers/flatten.js';
 import { repeatVector } from '../../src/layers/repeat-vector.js';
-import { Layer, Mask, resetLayerNames, Shape } from '../../src/layers/layer.js';
+import { resetLayerNames } from '../../src/layers/layer.js';
 import { ACTIVATIONS } from '../../src/kernels/activations.js';
 import { ValueError } from '../../src/errors.js';
 import { setSeed } from '../../src/random.js';
 import { Tensor, tensor } from '../../src/tensor.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
+import { Pinned, relErr, toTf } from '../helpers/rnn-compare.js';
 
 await tf.setBackend('cpu');
-
-function toTf(t: Tensor): tf.Tensor {
-  return tf.tensor(Array.from(t.data), t.shape);
-}
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0, s = 0;
-  for (let i = 0; i < a.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    s = Math.max(s, Math.abs(b[i]));
-  }
-  return d / Math.max(s, 1e-12);
-}
 
 // ---- Dropout ----
 
@@ -55,24 +43,6 @@ test('Dropout: identity at inference; inverted dropout in training at the given 
   assert.equal(none.forward(x, true, null), x);
   assert.equal(none.backward(dy), dy);
 });
-
-/** Wraps a layer so that every forward first runs `before` (here: reseeding the dropout stream). */
-class Pinned extends Layer {
-  readonly className = 'Pinned';
-  constructor(readonly inner: Layer, readonly before: () => void) {
-    super({ name: `pinned_${inner.name}` });
-  }
-  computeOutputShape(s: Shape): Shape {
-    return this.inner.computeOutputShape(s);
-  }
-  forward(x: Tensor, training: boolean, mask: Mask): Tensor {
-    this.before();
-    return this.inner.forward(x, training, mask);
-  }
-  backward(dy: Tensor): Tensor | null {
-    return this.inner.backward(dy);
-  }
-}
 
 test('Dropout: gradient check with the mask held fixed, with and without a noiseShape', () => {
   for (const noiseShape of [null, [null, 1, 4]]) {

@@ -3,7 +3,6 @@
 // fixture of keras-js, bad shapes, config round trip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/layers/index.js';
 import { TimeDistributed, timeDistributed } from '../../src/layers/time-distributed.js';
@@ -12,6 +11,7 @@ import { dropout } from '../../src/layers/dropout.js';
 import { Layer, Mask, Shape } from '../../src/layers/layer.js';
 import { deserializeLayer } from '../../src/layers/registry.js';
 import { Tensor, tensor } from '../../src/tensor.js';
+import { loadKerasJsCases, skipUnless } from '../helpers/fixtures.js';
 import { gradCheck, randomTensor } from '../helpers/gradcheck.js';
 import { relErr } from '../helpers/rnn-compare.js';
 
@@ -165,16 +165,8 @@ test('config: {layer: {className, config}} as tfjs writes it; round trip through
   assert.throws(() => deserializeLayer({ className: 'TimeDistributed', config: { name: 'x' } }), /needs layer: \{className, config\}/);
 });
 
-interface Fixture {
-  id: string;
-  config: { layer: { class_name: string; config: { units?: number; activation?: string; use_bias?: boolean } } };
-  input: { data: number[]; shape: number[] };
-  weights: { data: number[]; shape: number[] }[];
-  expected: { data: number[]; shape: number[] };
-}
-
-test('keras-js fixtures (Keras 2.0): TimeDistributed(Dense) outputs', { skip: existsSync(FIXTURES) ? false : `fixtures absent: ${FIXTURES}` }, (t) => {
-  const cases = JSON.parse(readFileSync(FIXTURES, 'utf8')) as Fixture[];
+test('keras-js fixtures (Keras 2.0): TimeDistributed(Dense) outputs', skipUnless(FIXTURES), (t) => {
+  const cases = loadKerasJsCases<{ layer: { class_name: string; config: { units?: number; activation?: string; use_bias?: boolean } } }>(FIXTURES);
   let ran = 0;
   for (const c of cases) {
     const inner = c.config.layer;
