@@ -72,8 +72,13 @@ function adopt(m: WebAssembly.Module, inst: WebAssembly.Instance, memory: WebAss
 }
 
 function precheck(): boolean {
-  if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function') {
-    failure = 'WebAssembly or SharedArrayBuffer is not available';
+  if (typeof WebAssembly !== 'object') {
+    failure = 'WebAssembly is not available';
+    return false;
+  }
+  if (typeof SharedArrayBuffer !== 'function') {
+    // browsers expose it only to cross-origin isolated pages
+    failure = 'SharedArrayBuffer is not available (a browser page needs cross-origin isolation: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)';
     return false;
   }
   if (!WebAssembly.validate(SIMD_PROBE)) {

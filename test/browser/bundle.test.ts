@@ -3,15 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
-import { build } from 'esbuild';
-
-async function bundle(format: 'iife' | 'esm'): Promise<string> {
-  const r = await build({
-    entryPoints: ['src/index.ts'], bundle: true, platform: 'browser', target: 'es2022', format,
-    globalName: format === 'iife' ? 'tsrnn' : undefined, external: ['node:*'], write: false, logLevel: 'silent',
-  });
-  return r.outputFiles[0].text;
-}
+import { bundle } from '../helpers/bundle.js';
 
 test('the browser bundle has no static Node imports', async () => {
   const code = await bundle('esm');
