@@ -1,10 +1,11 @@
 // The `tsrnn` command line: `tsrnn demo sequence`, `tsrnn demo multiplication`, `tsrnn pos train|tag`,
-// `tsrnn sentiment train|predict`, --help, --version.
+// `tsrnn sentiment train|predict`, `tsrnn convert <model.h5|model.keras> --out <dir>`, --help, --version.
 // createProgram builds a fresh commander program (so tests can run it in-process with their own IO);
 // main parses the user's arguments and returns the exit code instead of exiting.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { NotImplementedError, ValueError } from '../errors.js';
+import { convertCommand } from './convert.js';
 import { multiplicationCommand } from './demo-multiplication.js';
 import { sequenceCommand } from './demo-sequence.js';
 import { posCommand } from './pos.js';
@@ -30,6 +31,7 @@ export function createProgram(io: CliIO = processIO): Command {
   program.addCommand(demo);
   program.addCommand(posCommand(io));
   program.addCommand(sentimentCommand(io));
+  program.addCommand(convertCommand(io));
   // every command: throw instead of exiting, print through io, point at --help after an error
   const output = {
     writeOut: (s: string) => io.print(s.replace(/\n$/, '')),

@@ -28,7 +28,8 @@ export interface LoadOptions {
 /**
  * Loads a layers model: from 'file://path' or a plain path (Node; model.json or its directory), or from
  * any IO handler with load() (io.fromMemory, a tfjs handler). tfjs-saved, tensorflowjs_converter and
- * tsrnn-saved models load; Keras model JSON (to_json, a .keras config.json) loads as topology only.
+ * tsrnn-saved models load; Keras model JSON (to_json, a .keras config.json) loads as topology only
+ * (a whole .h5 or .keras file, weights included: loadKerasModel in 'tsrnn/keras', src/io/keras/).
  */
 export async function loadLayersModel(pathOrHandler: string | IOHandler, options: LoadOptions = {}): Promise<Sequential> {
   const handler = typeof pathOrHandler === 'string' ? handlerForUrl(pathOrHandler) : pathOrHandler;

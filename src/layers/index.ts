@@ -11,6 +11,7 @@ import { GRU, gru, GRUArgs } from './gru.js';
 import { LSTM, lstm, LSTMArgs } from './lstm.js';
 import { Masking, masking, MaskingArgs } from './masking.js';
 import { RepeatVector, repeatVector, RepeatVectorArgs } from './repeat-vector.js';
+import { Reshape, reshape, ReshapeArgs } from './reshape.js';
 import { SimpleRNN, simpleRNN, SimpleRNNArgs } from './simple-rnn.js';
 import { TimeDistributed, timeDistributed, timeDistributedFromConfig } from './time-distributed.js';
 
@@ -24,6 +25,7 @@ registerLayer('GRU', (c) => new GRU(c as unknown as GRUArgs));
 registerLayer('LSTM', (c) => new LSTM(c as unknown as LSTMArgs));
 registerLayer('Masking', (c) => new Masking(c as unknown as MaskingArgs));
 registerLayer('RepeatVector', (c) => new RepeatVector(c as unknown as RepeatVectorArgs));
+registerLayer('Reshape', (c) => new Reshape(c as unknown as ReshapeArgs));
 registerLayer('SimpleRNN', (c) => new SimpleRNN(c as unknown as SimpleRNNArgs));
 registerLayer('TimeDistributed', timeDistributedFromConfig);
 
@@ -38,11 +40,12 @@ export const layers = {
   lstm,
   masking,
   repeatVector,
+  reshape,
   simpleRNN,
   timeDistributed,
 };
 
-export { Activation, Bidirectional, Dense, Dropout, Embedding, Flatten, GRU, LSTM, Masking, RepeatVector, SimpleRNN, TimeDistributed };
+export { Activation, Bidirectional, Dense, Dropout, Embedding, Flatten, GRU, LSTM, Masking, RepeatVector, Reshape, SimpleRNN, TimeDistributed };
 export { Layer, LayerVariable } from './layer.js';
 export type { LayerArgs, Mask, Shape } from './layer.js';
 export { RecurrentLayer } from './recurrent.js';
