@@ -1,7 +1,7 @@
 // denseForward / denseBackward on the wasm kernels (assembly/dense.ts), split over rows on the threads.
 // Activations the wasm kernels lack (softmax, swish) run in JS on the same arrays around the product.
 import { ActivationName, activationBackward, activationForward } from './activations.js';
-import { abandon, activationCode, args, chunksFor, finish, inp, io, out, reducePartials, run, scratch, transposed } from './wasm.js';
+import { abandon, activationCode, args, chunksFor, finish, inp, io, out, run, runReduced, transposed } from './wasm.js';
 import { getNumThreads } from './threads.js';
 
 export function denseForwardWasm(
@@ -56,12 +56,7 @@ export function denseBackwardWasm(
     const dWa = (a[9] = io(dW, K * N, 'dW'));
     const dba = (a[10] = io(db, N, 'db'));
     a[11] = code;
-    const stride = K * N + N;
-    const part = nc > 1 ? scratch('partials', (nc - 1) * stride) : 0;
-    a[12] = part;
-    a[13] = stride;
-    run('denseBackward', nc);
-    reducePartials(part, stride, nc, [[dWa, 0, K * N], [dba, K * N, N]]);
+    runReduced('denseBackward', nc, a, 12, [[dWa, K * N], [dba, N]]);
     finish();
   } catch (e) {
     abandon();

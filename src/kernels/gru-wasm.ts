@@ -2,7 +2,7 @@
 // Same arguments and results as the JS kernels in gru.ts, with batch-major caches: buf.hPrev holds h_{t-1}
 // and buf.recH the recurrent candidate term (resetAfter), both (B,T,U); buf.rkSplit and buf.rh are unused.
 import type { GruBackwardBuffers, GruForwardBuffers, GruGrads, GruParams } from './gru.js';
-import { abandon, activationCode, args, chunksFor, finish, inp, io, out, reducePartials, run, scratch, transposed } from './wasm.js';
+import { abandon, activationCode, args, chunksFor, finish, inp, io, out, run, runReduced, scratch, transposed } from './wasm.js';
 import { getNumThreads } from './threads.js';
 
 /** Whether the wasm kernels cover these options (every activation but softmax and swish). */
@@ -83,13 +83,8 @@ export function gruBackwardWasm(
     a[25] = inp(p.mask, B * T, 'mask');
     a[26] = inp(p.recDrop, B * U, 'recDrop');
     a[27] = out(hiddenGrads, n, 'hiddenGrads');
-    const stride = I * G + U * G + biasLen;
-    const part = nc > 1 ? scratch('partials', (nc - 1) * stride) : 0;
-    a[28] = part;
-    a[29] = stride;
     a[30] = db ? 1 : 0;
-    run('gruBackward', nc);
-    reducePartials(part, stride, nc, [[dW, 0, I * G], [dWh, I * G, U * G], [db, I * G + U * G, biasLen]]);
+    runReduced('gruBackward', nc, a, 28, [[dW, I * G], [dWh, U * G], [db, biasLen]]);
     finish();
   } catch (e) {
     abandon();

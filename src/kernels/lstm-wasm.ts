@@ -3,7 +3,7 @@
 // holds h_{t-1}⊙m and buf.cPrev c_{t-1}, batch-major (B,T,U) (lstm.ts keeps them time-major), so a
 // backward must run on the backend its forward ran on (lstm.ts sees to it through buf.layout).
 import type { LstmBackwardBuffers, LstmForwardBuffers, LstmGrads, LstmParams } from './lstm.js';
-import { activationCode, args, chunksFor, finish, abandon, inp, io, out, reducePartials, run, scratch, transposed } from './wasm.js';
+import { activationCode, args, chunksFor, finish, abandon, inp, io, out, run, runReduced, scratch, transposed } from './wasm.js';
 import { getNumThreads } from './threads.js';
 
 /** Whether the wasm kernels cover these options (every activation but softmax and swish). */
@@ -81,13 +81,8 @@ export function lstmBackwardWasm(
     a[22] = inp(p.mask, B * T, 'mask');
     a[23] = inp(p.recDrop, B * U, 'recDrop');
     a[24] = out(hiddenGrads, n, 'hiddenGrads');
-    const stride = I * G + U * G + G;
-    const part = nc > 1 ? scratch('partials', (nc - 1) * stride) : 0;
-    a[25] = part;
-    a[26] = stride;
     a[27] = db ? 1 : 0;
-    run('lstmBackward', nc);
-    reducePartials(part, stride, nc, [[dW, 0, I * G], [dWh, I * G, U * G], [db, I * G + U * G, G]]);
+    runReduced('lstmBackward', nc, a, 25, [[dW, I * G], [dWh, U * G], [db, G]]);
     finish();
   } catch (e) {
     abandon();

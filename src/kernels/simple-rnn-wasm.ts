@@ -2,7 +2,7 @@
 // on the threads. Same arguments, caches and results as the JS kernels in simple-rnn.ts (only swish, which
 // needs the pre-activations, and softmax stay on JS).
 import type { SimpleRnnBackwardArgs, SimpleRnnForwardArgs } from './simple-rnn.js';
-import { abandon, activationCode, args, chunksFor, finish, inp, io, out, reducePartials, run, scratch, transposed } from './wasm.js';
+import { abandon, activationCode, args, chunksFor, finish, inp, io, out, run, runReduced, scratch, transposed } from './wasm.js';
 import { getNumThreads } from './threads.js';
 
 export function simpleRnnWasmSupports(activation: SimpleRnnForwardArgs['activation']): boolean {
@@ -64,13 +64,8 @@ export function simpleRnnBackwardWasm(p: SimpleRnnBackwardArgs): void {
     a[18] = inp(p.mask, B * T, 'mask');
     a[19] = inp(p.recurrentDropMask, B * U, 'recurrentDropMask');
     a[20] = out(p.hiddenGrads, n, 'hiddenGrads');
-    const stride = I * U + U * U + U;
-    const part = nc > 1 ? scratch('partials', (nc - 1) * stride) : 0;
-    a[21] = part;
-    a[22] = stride;
     a[23] = db ? 1 : 0;
-    run('simpleRnnBackward', nc);
-    reducePartials(part, stride, nc, [[dW, 0, I * U], [dWh, I * U, U * U], [db, I * U + U * U, U]]);
+    runReduced('simpleRnnBackward', nc, a, 21, [[dW, I * U], [dWh, U * U], [db, U]]);
     finish();
   } catch (e) {
     abandon();

@@ -88,16 +88,25 @@ function precheck(): boolean {
   return true;
 }
 
+/**
+ * Whether loading may start: not while ready or failed, nor where precheck fails (which marks it failed for
+ * good). Then the arena memory the instance will import.
+ */
+function startLoad(): WebAssembly.Memory | null {
+  if (state !== 'unloaded') return null;
+  if (!precheck()) {
+    state = 'failed';
+    return null;
+  }
+  return arenaOrThrow();
+}
+
 /** Loads the module synchronously (fine in Node and workers; browsers' main threads need loadWasm). */
 export function wasmAvailable(): boolean {
   if (state === 'ready') return true;
-  if (state === 'failed') return false;
   try {
-    if (!precheck()) {
-      state = 'failed';
-      return false;
-    }
-    const memory = arenaOrThrow();
+    const memory = startLoad();
+    if (!memory) return false;
     const m = new WebAssembly.Module(bytesOf(WASM_BASE64) as BufferSource);
     adopt(m, new WebAssembly.Instance(m, { env: { memory } }), memory);
     return true;
@@ -111,13 +120,9 @@ export function wasmAvailable(): boolean {
 /** Loads the module asynchronously (browsers). Resolves to whether the wasm kernels can run. */
 export async function loadWasm(): Promise<boolean> {
   if (state === 'ready') return true;
-  if (state === 'failed') return false;
   try {
-    if (!precheck()) {
-      state = 'failed';
-      return false;
-    }
-    const memory = arenaOrThrow();
+    const memory = startLoad();
+    if (!memory) return false;
     const m = await WebAssembly.compile(bytesOf(WASM_BASE64) as BufferSource);
     adopt(m, await WebAssembly.instantiate(m, { env: { memory } }), memory);
     return true;
@@ -262,11 +267,25 @@ export function run(kernel: ParallelKernel, chunks: number): void {
   runChunks(host!, PARALLEL_KERNELS.indexOf(kernel), e[kernel] as (a: number, c: number, n: number) => void, argsAddr, chunks);
 }
 
-/** Sums chunk partials into the gradients: dst += part[c-1] block for c = 1..chunks-1, in chunk order. */
-export function reducePartials(part: number, stride: number, chunks: number, targets: [number, number, number][]): void {
+/**
+ * Runs a backward kernel that splits its weight gradients by chunk: chunk 0 adds into the gradients, chunk
+ * c ≥ 1 writes its own block of partials (the gradients laid end to end, in the order of `grads`), and the
+ * blocks are summed here in chunk order, so the result depends on the chunk count only. a[at] receives the
+ * partials' address and a[at + 1] the block's length in floats. grads: [address (0: absent), length].
+ */
+export function runReduced(kernel: ParallelKernel, chunks: number, a: Int32Array, at: number, grads: readonly [number, number][]): void {
+  let stride = 0;
+  for (const [, n] of grads) stride += n;
+  const part = chunks > 1 ? scratch('partials', (chunks - 1) * stride) : 0;
+  a[at] = part;
+  a[at + 1] = stride;
+  run(kernel, chunks);
   const e = wasm();
   for (let c = 1; c < chunks; c++) {
-    const p = part + (c - 1) * stride * 4;
-    for (const [dst, offset, n] of targets) if (dst && n > 0) e.addInto(dst, p + offset * 4, n);
+    let p = part + (c - 1) * stride * 4;
+    for (const [dst, n] of grads) {
+      if (dst && n > 0) e.addInto(dst, p, n);
+      p += n * 4;
+    }
   }
 }
